@@ -1,0 +1,136 @@
+namespace Lumenfall.Sdk.Generator;
+
+/// <summary>Command-line options of the generator.</summary>
+internal sealed record GeneratorOptions(string SchemaDirectory, string OutputDirectory, bool Check)
+{
+    public static GeneratorOptions Parse(IReadOnlyList<string> args)
+    {
+        bool check = false;
+        string? schemas = null, output = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--check":
+                    check = true;
+                    break;
+                case "--schemas" when i + 1 < args.Count:
+                    schemas = args[++i];
+                    break;
+                case "--output" when i + 1 < args.Count:
+                    output = args[++i];
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--check] [--schemas <dir>] [--output <dir>]");
+            }
+        }
+
+        if (schemas is null || output is null)
+        {
+            string root = FindRepositoryRoot(AppContext.BaseDirectory) ?? FindRepositoryRoot(Environment.CurrentDirectory)
+                ?? throw new ArgumentException("Cannot find the repository root (Lumenfall.Sdk.sln); pass --schemas and --output.");
+            schemas ??= Path.Combine(root, "src", "Lumenfall.Sdk", "Schemas");
+            output ??= Path.Combine(root, "src", "Lumenfall.Sdk", "Models", "Generated");
+        }
+
+        return new GeneratorOptions(schemas, output, check);
+    }
+
+    private static string? FindRepositoryRoot(string start)
+    {
+        for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Lumenfall.Sdk.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>What a run did or found, and the exit code to return.</summary>
+internal sealed record GenerationReport(int ExitCode, IReadOnlyList<string> Lines);
+
+/// <summary>Reads every schema, emits the C#, and writes it or compares it with what is on disk.</summary>
+internal static class GeneratorRun
+{
+    public static async Task<GenerationReport> RunAsync(GeneratorOptions options)
+    {
+        string[] schemaFiles = Directory.GetFiles(options.SchemaDirectory, "*.schema.json");
+        Array.Sort(schemaFiles, StringComparer.Ordinal);
+        if (schemaFiles.Length == 0)
+        {
+            throw new InvalidDataException($"No *.schema.json files in {options.SchemaDirectory}.");
+        }
+
+        var models = new List<ModelSpec>();
+        foreach (string file in schemaFiles)
+        {
+            models.Add(await SchemaReader.ReadFileAsync(file).ConfigureAwait(false));
+        }
+
+        SortedDictionary<string, string> expected = CSharpEmitter.EmitAll(models);
+        return options.Check ? Check(options.OutputDirectory, expected) : Write(options.OutputDirectory, expected);
+    }
+
+    private static GenerationReport Write(string outputDirectory, SortedDictionary<string, string> expected)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        var lines = new List<string>();
+        foreach (string stale in ExistingFiles(outputDirectory).Where(f => !expected.ContainsKey(f)))
+        {
+            File.Delete(Path.Combine(outputDirectory, stale));
+            lines.Add($"deleted {stale}");
+        }
+
+        foreach ((string name, string content) in expected)
+        {
+            string path = Path.Combine(outputDirectory, name);
+            if (!File.Exists(path) || File.ReadAllText(path) != content)
+            {
+                File.WriteAllText(path, content);
+                lines.Add($"wrote {name}");
+            }
+        }
+
+        lines.Add($"{expected.Count} generated files up to date in {outputDirectory}");
+        return new GenerationReport(0, lines);
+    }
+
+    private static GenerationReport Check(string outputDirectory, SortedDictionary<string, string> expected)
+    {
+        var lines = new List<string>();
+        foreach ((string name, string content) in expected)
+        {
+            string path = Path.Combine(outputDirectory, name);
+            if (!File.Exists(path))
+            {
+                lines.Add($"missing: {name}");
+            }
+            else if (File.ReadAllText(path) != content)
+            {
+                lines.Add($"stale: {name}");
+            }
+        }
+
+        foreach (string extra in ExistingFiles(outputDirectory).Where(f => !expected.ContainsKey(f)))
+        {
+            lines.Add($"not generated from any schema: {extra}");
+        }
+
+        if (lines.Count == 0)
+        {
+            return new GenerationReport(0, [$"{expected.Count} generated files match the schemas."]);
+        }
+
+        lines.Add("Generated code is out of date: run `dotnet run --project src/Lumenfall.Sdk.Generator`.");
+        return new GenerationReport(1, lines);
+    }
+
+    private static IEnumerable<string> ExistingFiles(string outputDirectory) =>
+        Directory.Exists(outputDirectory)
+            ? Directory.GetFiles(outputDirectory, "*.g.cs").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)
+            : [];
+}

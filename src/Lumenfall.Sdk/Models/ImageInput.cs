@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Lumenfall.Sdk;
+
+/// <summary>How an <see cref="ImageInput"/> carries its image.</summary>
+public enum ImageInputKind
+{
+    /// <summary>A local file path; the SDK opens and closes the file itself.</summary>
+    File,
+
+    /// <summary>A caller-owned stream; the SDK never disposes it.</summary>
+    Stream,
+
+    /// <summary>Bytes in memory.</summary>
+    Bytes,
+
+    /// <summary>An <c>http(s)</c> URL or a <c>data:</c> URI, passed to the service as is.</summary>
+    Url,
+}
+
+/// <summary>
+/// An input image for an edit or a reference-image request: a file path, a stream, bytes, or a URL.
+/// Services that take files (Lumenfall edits) receive a multipart file part with a matching file name and
+/// content type; services that take URLs (OmniRouters) receive the URL; fal may upload local images first.
+/// </summary>
+[JsonConverter(typeof(ImageInputJsonConverter))]
+public sealed class ImageInput
+{
+    private ImageInput(ImageInputKind kind, string? fileName, string? mediaType)
+    {
+        Kind = kind;
+        FileName = fileName;
+        MediaType = ImageMediaTypes.Normalize(mediaType);
+    }
+
+    /// <summary>Gets how this input carries its image.</summary>
+    public ImageInputKind Kind { get; }
+
+    /// <summary>Gets the local path when <see cref="Kind"/> is <see cref="ImageInputKind.File"/>.</summary>
+    public string? FilePath { get; private init; }
+
+    /// <summary>Gets the caller's stream when <see cref="Kind"/> is <see cref="ImageInputKind.Stream"/>.</summary>
+    public Stream? Stream { get; private init; }
+
+    /// <summary>Gets the bytes when <see cref="Kind"/> is <see cref="ImageInputKind.Bytes"/>.</summary>
+    public ReadOnlyMemory<byte> Bytes { get; private init; }
+
+    /// <summary>Gets the URL when <see cref="Kind"/> is <see cref="ImageInputKind.Url"/>.</summary>
+    public Uri? Url { get; private init; }
+
+    /// <summary>Gets the file name sent with the image, when known.</summary>
+    public string? FileName { get; }
+
+    /// <summary>Gets the media type the caller declared, if any (for example <c>image/png</c>).</summary>
+    public string? MediaType { get; }
+
+    /// <summary>Creates an input from a local file. The file is opened only when the request is sent.</summary>
+    /// <param name="path">The file path.</param>
+    /// <param name="mediaType">The media type; detected from the file's bytes when omitted.</param>
+    /// <returns>The input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    public static ImageInput FromFile(string path, string? mediaType = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new ImageInput(ImageInputKind.File, Path.GetFileName(path), mediaType) { FilePath = path };
+    }
+
+    /// <summary>
+    /// Creates an input from a stream the caller owns. The SDK never disposes it; if it is seekable it is
+    /// rewound for a retry, otherwise it is buffered once so a retry can send the same bytes.
+    /// </summary>
+    /// <param name="stream">The image stream.</param>
+    /// <param name="fileName">The file name to send, for example <c>photo.png</c>.</param>
+    /// <param name="mediaType">The media type; detected from the bytes when omitted.</param>
+    /// <returns>The input.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="stream"/> cannot be read.</exception>
+    public static ImageInput FromStream(Stream stream, string? fileName = null, string? mediaType = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream must be readable.", nameof(stream));
+        }
+
+        return new ImageInput(ImageInputKind.Stream, fileName, mediaType) { Stream = stream };
+    }
+
+    /// <summary>Creates an input from bytes in memory.</summary>
+    /// <param name="bytes">The encoded image (PNG, JPEG, WebP, GIF…).</param>
+    /// <param name="mediaType">The media type; detected from the bytes when omitted.</param>
+    /// <param name="fileName">The file name to send; derived from the media type when omitted.</param>
+    /// <returns>The input.</returns>
+    public static ImageInput FromBytes(ReadOnlyMemory<byte> bytes, string? mediaType = null, string? fileName = null) =>
+        new(ImageInputKind.Bytes, fileName, mediaType) { Bytes = bytes };
+
+    /// <summary>Creates an input from an <c>http(s)</c> URL or a <c>data:</c> URI.</summary>
+    /// <param name="url">The absolute URL.</param>
+    /// <returns>The input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not absolute, or not http, https or data.</exception>
+    public static ImageInput FromUrl(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https" or "data"))
+        {
+            throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
+        }
+
+        return new ImageInput(ImageInputKind.Url, Path.GetFileName(url.IsFile ? url.LocalPath : url.AbsolutePath), null) { Url = url };
+    }
+
+    /// <summary>Creates an input from an <c>http(s)</c> URL or a <c>data:</c> URI string.</summary>
+    /// <param name="url">The absolute URL.</param>
+    /// <returns>The input.</returns>
+    /// <exception cref="ArgumentException"><paramref name="url"/> is not an absolute http, https or data URI.</exception>
+    public static ImageInput FromUrl(string url)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)
+            ? FromUrl(uri)
+            : throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
+    }
+
+    /// <summary>Converts a URL to an input.</summary>
+    /// <param name="url">The absolute URL.</param>
+    public static implicit operator ImageInput(Uri url) => FromUrl(url);
+
+    /// <summary>
+    /// Gets the media type without touching the file system or the network: the declared type, else what the
+    /// bytes say, else the file name's extension, else <see langword="null"/>.
+    /// </summary>
+    internal string? KnownMediaType =>
+        MediaType
+        ?? (Kind == ImageInputKind.Bytes ? ImageMediaTypes.Detect(Bytes.Span) : null)
+        ?? (Kind == ImageInputKind.Url && Url!.Scheme == "data" ? DataUriMediaType(Url.OriginalString) : null)
+        ?? ImageMediaTypes.FromFileName(FileName);
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        ImageInputKind.File => $"file {FilePath}",
+        ImageInputKind.Stream => $"stream {FileName}",
+        ImageInputKind.Bytes => $"{Bytes.Length} bytes",
+        _ => Url!.Scheme == "data" ? "data URI" : Url.ToString(),
+    };
+
+    private static string? DataUriMediaType(string dataUri)
+    {
+        int end = dataUri.IndexOfAny([';', ',']);
+        return end > 5 ? dataUri[5..end] : null;
+    }
+}
+
+/// <summary>Writes a URL <see cref="ImageInput"/> as its string. Local inputs must be resolved to URLs by the transport first.</summary>
+public sealed class ImageInputJsonConverter : JsonConverter<ImageInput>
+{
+    /// <inheritdoc />
+    public override ImageInput? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String ? ImageInput.FromUrl(reader.GetString()!) : throw new JsonException("Expected an image URL string.");
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, ImageInput value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Url is null)
+        {
+            throw new InvalidOperationException($"A {value.Kind} image input must be turned into a URL before it can be written as JSON.");
+        }
+
+        writer.WriteStringValue(value.Url.OriginalString);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Lumenfall.Sdk;
+
+/// <summary>
+/// The base of every typed request record. Each model and mode has a record generated from the model's JSON
+/// Schema (for example <see cref="GptImage2GenerationRequest"/>); this base adds what all of them share:
+/// <see cref="AdditionalProperties"/> and <see cref="Validate"/>.
+/// </summary>
+public abstract record ImageRequest
+{
+    private JsonObject? _additionalProperties;
+
+    private protected ImageRequest()
+    {
+    }
+
+    /// <summary>Gets the catalog id of the model this request is for, for example <c>gpt-image-2</c>.</summary>
+    [JsonIgnore]
+    public abstract string ModelId { get; }
+
+    /// <summary>Gets the service that runs the model.</summary>
+    [JsonIgnore]
+    public abstract ImageService Service { get; }
+
+    /// <summary>Gets the mode of this request.</summary>
+    [JsonIgnore]
+    public abstract ImageMode Mode { get; }
+
+    /// <summary>
+    /// Gets or sets extra wire parameters sent exactly as given, for a provider parameter the record does not
+    /// have yet. A key may not repeat one of the record's own parameters (validation fails instead, so no value
+    /// is silently dropped).
+    /// </summary>
+    [JsonIgnore]
+    public JsonObject AdditionalProperties
+    {
+        get => _additionalProperties ??= [];
+        set => _additionalProperties = value;
+    }
+
+    /// <summary>Gets the wire names of the record's own parameters.</summary>
+    private protected abstract IReadOnlyList<string> WireNames { get; }
+
+    /// <summary>Gets wire names the transport fills in itself (for example <c>model</c>).</summary>
+    private protected virtual IReadOnlyList<string> ReservedWireNames => [];
+
+    /// <summary>Gets the source-generated JSON contract of the concrete record.</summary>
+    private protected abstract JsonTypeInfo JsonTypeInfo { get; }
+
+    /// <summary>
+    /// Checks every rule from the model's schema (required parameters, ranges, closed value sets, input image
+    /// counts and types, size syntax and limits) without any I/O.
+    /// </summary>
+    /// <exception cref="LumenfallValidationException">One or more rules are broken; every one is listed.</exception>
+    public void Validate()
+    {
+        var validator = new RequestValidator();
+        ValidateCore(validator);
+        if (_additionalProperties is { Count: > 0 })
+        {
+            foreach (KeyValuePair<string, JsonNode?> pair in _additionalProperties)
+            {
+                if (WireNames.Contains(pair.Key, StringComparer.Ordinal))
+                {
+                    validator.Add(pair.Key, ValidationRule.DuplicateParameter,
+                        $"is a parameter of {GetType().Name}; set the typed property instead of AdditionalProperties[\"{pair.Key}\"]");
+                }
+                else if (ReservedWireNames.Contains(pair.Key, StringComparer.Ordinal))
+                {
+                    validator.Add(pair.Key, ValidationRule.DuplicateParameter, "is filled in by the SDK and cannot be set through AdditionalProperties");
+                }
+            }
+        }
+
+        validator.ThrowIfInvalid(ModelId);
+    }
+
+    /// <summary>Serializes the JSON parameters (wire names, only the values that are set, plus <see cref="AdditionalProperties"/>).</summary>
+    /// <returns>A new JSON object the caller owns; <see cref="AdditionalProperties"/> are copied, never moved.</returns>
+    internal JsonObject ToJsonObject()
+    {
+        JsonObject json = JsonSerializer.SerializeToNode(this, JsonTypeInfo)!.AsObject();
+        if (_additionalProperties is not null)
+        {
+            foreach (KeyValuePair<string, JsonNode?> pair in _additionalProperties)
+            {
+                json[pair.Key] = pair.Value?.DeepClone();
+            }
+        }
+
+        return json;
+    }
+
+    /// <summary>Checks the record's own rules.</summary>
+    /// <param name="validator">Collects broken rules.</param>
+    private protected abstract void ValidateCore(RequestValidator validator);
+}
+
+/// <summary>A request for a model on the Lumenfall gateway.</summary>
+public abstract record LumenfallImageRequest : ImageRequest
+{
+    private protected LumenfallImageRequest()
+    {
+    }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public sealed override ImageService Service => ImageService.Lumenfall;
+
+    /// <inheritdoc />
+    private protected override IReadOnlyList<string> ReservedWireNames => ["model"];
+}
+
+/// <summary>A request for a model on fal.ai.</summary>
+public abstract record FalImageRequest : ImageRequest
+{
+    private protected FalImageRequest()
+    {
+    }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public sealed override ImageService Service => ImageService.Fal;
+}
+
+/// <summary>A request for a model on OmniRouters.</summary>
+public abstract record OmniRoutersImageRequest : ImageRequest
+{
+    private protected OmniRoutersImageRequest()
+    {
+    }
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public sealed override ImageService Service => ImageService.OmniRouters;
+}
