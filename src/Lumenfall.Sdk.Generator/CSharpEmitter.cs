@@ -7,7 +7,7 @@ namespace Lumenfall.Sdk.Generator;
 internal static class CSharpEmitter
 {
     public const string CatalogFileName = "ModelCatalog.g.cs";
-    public const string JsonContextFileName = "SdkJsonContext.g.cs";
+    public const string JsonContextFileName = "RequestJsonContext.g.cs";
 
     /// <summary>Emits every generated file, keyed by file name, in a stable order.</summary>
     public static SortedDictionary<string, string> EmitAll(IReadOnlyList<ModelSpec> models)
@@ -199,9 +199,20 @@ internal static class CSharpEmitter
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("private protected override IReadOnlyList<string> WireNames => s_wireNames;");
+        List<PropertySpec> files = properties.Where(p => p.IsFile).ToList();
+        if (files.Count > 0)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            string parts = string.Join(", ", files.Select(p => p.Kind == PropertyKind.ImageInputList
+                ? $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true)"
+                : $"new({Literal(p.WireName)}, {p.CSharpName} is null ? null : [{p.CSharpName}], IsList: false)"));
+            w.Line($"internal override IReadOnlyList<FileParameter> FileParameters => [{parts}];");
+        }
+
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Line($"private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.{mode.RecordName};");
+        w.Line($"private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.{mode.RecordName};");
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Open("private protected override void ValidateCore(RequestValidator validator)");
@@ -365,12 +376,14 @@ internal static class CSharpEmitter
         w.Line();
         w.Line("namespace Lumenfall.Sdk.Serialization;");
         w.Line();
+        w.Doc("summary", "Source-generated JSON contracts of the request records (wire names, unset values omitted).");
         foreach (ModeSpec mode in models.SelectMany(m => m.Modes))
         {
             w.Line($"[JsonSerializable(typeof(global::Lumenfall.Sdk.{mode.RecordName}))]");
         }
 
-        w.Line("internal sealed partial class SdkJsonContext");
+        w.Line("[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]");
+        w.Line("internal sealed partial class RequestJsonContext : JsonSerializerContext");
         w.Line("{");
         w.Line("}");
         return w.ToString();

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Lumenfall.Sdk.Http;
 using Lumenfall.Sdk.Transports;
+using Lumenfall.Sdk.Transports.Lumenfall;
 
 namespace Lumenfall.Sdk;
 
@@ -11,11 +14,24 @@ public class ImageClient
 {
     private readonly Dictionary<ImageService, IImageTransport> _transports;
 
-    /// <summary>Creates a client with the given settings.</summary>
-    /// <param name="options">Keys, endpoints and the clock.</param>
+    /// <summary>Creates a client with the given settings, over the SDK's shared connection pool.</summary>
+    /// <param name="options">Keys, endpoints, timeouts and the clock.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     public ImageClient(ImageClientOptions options)
-        : this(options, [])
+        : this(options, HttpStack.SharedHandler)
+    {
+    }
+
+    /// <summary>
+    /// Creates a client whose requests end in <paramref name="handler"/> (for example a test handler, or a
+    /// <see cref="SocketsHttpHandler"/> with a proxy). The SDK adds its own handlers on top: the API key is
+    /// attached only for each service's own hosts. The handler is not disposed by the client.
+    /// </summary>
+    /// <param name="options">Keys, endpoints, timeouts and the clock.</param>
+    /// <param name="handler">The innermost handler.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="handler"/> is null.</exception>
+    public ImageClient(ImageClientOptions options, HttpMessageHandler handler)
+        : this(options, CreateTransports(options, handler))
     {
     }
 
@@ -47,7 +63,8 @@ public class ImageClient
     /// <returns>The images and what the service said about them.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
-    /// <exception cref="LumenfallException">The service refused or failed the request.</exception>
+    /// <exception cref="LumenfallTimeoutException">The generation timeout ran out; the image may still be produced and billed.</exception>
+    /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
     public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken = default)
     {
         IImageTransport transport = Prepare(request);
@@ -56,7 +73,7 @@ public class ImageClient
 
     /// <summary>
     /// Starts a generation and returns an <see cref="ImageOperation"/> without waiting for the images. For a
-    /// synchronous service the operation is already complete when it is returned.
+    /// synchronous service (Lumenfall) the operation is already complete when it is returned.
     /// </summary>
     /// <param name="request">A typed request record.</param>
     /// <param name="cancellationToken">Stops the submission.</param>
@@ -68,6 +85,74 @@ public class ImageClient
     {
         IImageTransport transport = Prepare(request);
         return transport.StartAsync(request, cancellationToken);
+    }
+
+    /// <summary>Lists the models the Lumenfall gateway offers (<c>GET /models</c>).</summary>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The models, with every field the gateway sends.</returns>
+    /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
+    public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(CancellationToken cancellationToken = default) =>
+        Lumenfall.ListModelsAsync(cancellationToken);
+
+    /// <summary>Gets one model from the Lumenfall gateway (<c>GET /models/{id}</c>).</summary>
+    /// <param name="modelId">For example <c>gpt-image-2</c>.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
+    /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
+    public virtual Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        return Lumenfall.GetModelAsync(modelId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gets a model's compiled parameter schema from the Lumenfall gateway (<c>GET /models/{id}?schema=true</c>).
+    /// Its shape is not documented, so it is returned as JSON, untouched.
+    /// </summary>
+    /// <param name="modelId">For example <c>omnigen-v2</c>.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The schema document; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
+    /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
+    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        return Lumenfall.GetModelSchemaAsync(modelId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the Lumenfall gateway what <paramref name="request"/> would cost (<c>?dryRun=true</c>): nothing is
+    /// generated or billed. The request is validated first, as for <see cref="GenerateAsync"/>.
+    /// </summary>
+    /// <param name="request">A Lumenfall request record.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The estimate.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
+    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken = default)
+    {
+        Prepare(request);
+        return Lumenfall.EstimateCostAsync(request, cancellationToken);
+    }
+
+    private LumenfallTransport Lumenfall =>
+        _transports.TryGetValue(ImageService.Lumenfall, out IImageTransport? transport) && transport is LumenfallTransport lumenfall
+            ? lumenfall
+            : throw new NotSupportedException("This client has no Lumenfall transport.");
+
+    private static List<IImageTransport> CreateTransports(ImageClientOptions options, HttpMessageHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        var downloader = new ImageDownloader(HttpStack.CreateDownloadClient(handler), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
+        ServiceChannel Channel(ImageService service) =>
+            new(service, HttpStack.CreateServiceClient(service, options.For(service), handler), options.For(service), options.TimeProvider)
+            {
+                MaxResponseBytes = options.MaxResponseBytes,
+            };
+
+        return [new LumenfallTransport(Channel(ImageService.Lumenfall), downloader)];
     }
 
     private IImageTransport Prepare(ImageRequest request)

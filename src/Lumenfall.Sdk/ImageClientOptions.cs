@@ -15,6 +15,12 @@ public sealed class ImageClientOptions
     /// <summary>Gets or sets the clock used for every wait and timeout (replace it in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Gets or sets how long downloading one result image may take (default 5 minutes).</summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the largest response body the SDK reads, in bytes (default 256 MB).</summary>
+    public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Gets the settings of one service.</summary>
     /// <param name="service">The service.</param>
     /// <returns>Its settings.</returns>
@@ -39,6 +45,16 @@ public class ServiceOptions
 
     /// <summary>Gets or sets the service's base URL.</summary>
     public Uri Endpoint { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a synchronous generation or edit may take, response body included (default 10
+    /// minutes: GPT Image 2's p95 is about 143 s and slow models take several minutes). Enforced by the SDK,
+    /// not by <see cref="HttpClient.Timeout"/>. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan GenerationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets how long a read (models, status polls, results, cancels) may take (default 60 seconds).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <inheritdoc />
     public override string ToString() => $"Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "***")}";

@@ -28,7 +28,7 @@ public sealed class GeneratorRunTests : IDisposable
         GenerationReport report = await GeneratorRun.RunAsync(Options(check: true));
 
         report.ExitCode.Should().Be(1);
-        report.Lines.Should().Contain(["missing: Tiny.g.cs", "missing: ModelCatalog.g.cs", "missing: SdkJsonContext.g.cs"]);
+        report.Lines.Should().Contain(["missing: Tiny.g.cs", "missing: ModelCatalog.g.cs", "missing: RequestJsonContext.g.cs"]);
     }
 
     [Fact]

@@ -107,11 +107,11 @@ public class ImageClientTests
 
         public override ImageService Service => service;
 
-        public override OperationStatus Status => OperationStatus.Succeeded;
+        public override ImageOperationStatus Status => ImageOperationStatus.Succeeded;
 
         public override ImageGenerationResult? Value => new(request.ModelId, service, []);
 
-        public override Task<OperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status);
+        public override Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status);
 
         public override Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) => Task.FromResult(Value!);
     }

@@ -8,6 +8,15 @@ namespace Lumenfall.Sdk;
 /// </summary>
 public class LumenfallException : Exception
 {
+    private ImageService? _service;
+    private HttpStatusCode? _statusCode;
+    private string? _errorCode;
+    private string? _errorType;
+    private string? _requestId;
+    private string? _clientRequestId;
+    private TimeSpan? _retryAfter;
+    private string? _rawBody;
+
     /// <summary>Creates an exception with a message.</summary>
     /// <param name="message">What went wrong.</param>
     public LumenfallException(string message)
@@ -29,23 +38,52 @@ public class LumenfallException : Exception
     }
 
     /// <summary>Gets the service this call went to, when known.</summary>
-    public ImageService? Service { get; init; }
+    public ImageService? Service { get => _service; init => _service = value; }
 
     /// <summary>Gets the HTTP status the service returned, or <see langword="null"/> when no response arrived.</summary>
-    public HttpStatusCode? StatusCode { get; init; }
+    public HttpStatusCode? StatusCode { get => _statusCode; init => _statusCode = value; }
 
     /// <summary>Gets the service's error code, for example <c>MODEL_NOT_FOUND</c>.</summary>
-    public string? ErrorCode { get; init; }
+    public string? ErrorCode { get => _errorCode; init => _errorCode = value; }
 
     /// <summary>Gets the service's error type, for example <c>invalid_request_error</c>.</summary>
-    public string? ErrorType { get; init; }
+    public string? ErrorType { get => _errorType; init => _errorType = value; }
 
-    /// <summary>Gets the service's request id (or the SDK's client request id when the service sent none).</summary>
-    public string? RequestId { get; init; }
+    /// <summary>Gets the service's request id, when it sent one.</summary>
+    public string? RequestId { get => _requestId; init => _requestId = value; }
+
+    /// <summary>Gets the id the SDK sent as <c>X-Client-Request-Id</c> on every attempt of this call.</summary>
+    public string? ClientRequestId { get => _clientRequestId; init => _clientRequestId = value; }
 
     /// <summary>Gets how long the service asked to wait before retrying, when it said.</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan? RetryAfter { get => _retryAfter; init => _retryAfter = value; }
 
-    /// <summary>Gets the start of the raw response body (at most 4 KB), for diagnosis.</summary>
-    public string? RawBody { get; init; }
+    /// <summary>Gets the start of the raw response body (at most 4 KB), for diagnosis. Never contains the API key.</summary>
+    public string? RawBody { get => _rawBody; init => _rawBody = value; }
+
+    /// <summary>Fills in what the SDK learned about the failed call (used by the SDK's exception factory).</summary>
+    internal TException With<TException>(in ServiceErrorDetails details)
+        where TException : LumenfallException
+    {
+        _service = details.Service;
+        _statusCode = details.StatusCode;
+        _errorCode = details.ErrorCode;
+        _errorType = details.ErrorType;
+        _requestId = details.RequestId;
+        _clientRequestId = details.ClientRequestId;
+        _retryAfter = details.RetryAfter;
+        _rawBody = details.RawBody;
+        return (TException)this;
+    }
 }
+
+/// <summary>What a failed call said, carried onto an exception.</summary>
+internal readonly record struct ServiceErrorDetails(
+    ImageService Service,
+    HttpStatusCode? StatusCode,
+    string? ErrorCode,
+    string? ErrorType,
+    string? RequestId,
+    string? ClientRequestId,
+    TimeSpan? RetryAfter,
+    string? RawBody);

@@ -24,14 +24,22 @@ public class LumenfallValidationException : LumenfallException
         Errors = errors;
     }
 
+    /// <summary>Creates the exception from rules a service reported broken, with the service's own message.</summary>
+    internal LumenfallValidationException(IReadOnlyList<ValidationError> errors, string message, bool fromService)
+        : base(message)
+    {
+        _ = fromService;
+        Errors = errors;
+    }
+
     /// <summary>Gets every broken rule, in parameter order.</summary>
     public IReadOnlyList<ValidationError> Errors { get; }
 
     /// <summary>Gets the wire name of the first offending parameter.</summary>
-    public string ParameterName => Errors[0].Parameter;
+    public string? ParameterName => Errors.Count > 0 ? Errors[0].Parameter : null;
 
     /// <summary>Gets the name of the first broken rule (see <see cref="ValidationRule"/>).</summary>
-    public string Rule => Errors[0].Rule;
+    public string? Rule => Errors.Count > 0 ? Errors[0].Rule : null;
 
     private static string FormatMessage(IReadOnlyList<ValidationError> errors, string? modelId = null)
     {

@@ -48,6 +48,9 @@ public abstract record ImageRequest
     /// <summary>Gets wire names the transport fills in itself (for example <c>model</c>).</summary>
     private protected virtual IReadOnlyList<string> ReservedWireNames => [];
 
+    /// <summary>Gets the image inputs sent as multipart file parts, in schema order.</summary>
+    internal virtual IReadOnlyList<FileParameter> FileParameters => [];
+
     /// <summary>Gets the source-generated JSON contract of the concrete record.</summary>
     private protected abstract JsonTypeInfo JsonTypeInfo { get; }
 
@@ -60,6 +63,7 @@ public abstract record ImageRequest
     {
         var validator = new RequestValidator();
         ValidateCore(validator);
+        ValidateCommon(validator);
         if (_additionalProperties is { Count: > 0 })
         {
             foreach (KeyValuePair<string, JsonNode?> pair in _additionalProperties)
@@ -98,7 +102,19 @@ public abstract record ImageRequest
     /// <summary>Checks the record's own rules.</summary>
     /// <param name="validator">Collects broken rules.</param>
     private protected abstract void ValidateCore(RequestValidator validator);
+
+    /// <summary>Checks rules shared by every record of a service.</summary>
+    /// <param name="validator">Collects broken rules.</param>
+    private protected virtual void ValidateCommon(RequestValidator validator)
+    {
+    }
 }
+
+/// <summary>An image parameter sent as multipart file parts.</summary>
+/// <param name="WireName">The parameter's wire name, for example <c>image</c> or <c>mask</c>.</param>
+/// <param name="Inputs">The images, or null when unset.</param>
+/// <param name="IsList">Whether the parameter takes several images (sent as repeated <c>name[]</c> parts when there are more than one).</param>
+internal readonly record struct FileParameter(string WireName, IReadOnlyList<ImageInput>? Inputs, bool IsList);
 
 /// <summary>A request for a model on the Lumenfall gateway.</summary>
 public abstract record LumenfallImageRequest : ImageRequest
@@ -111,8 +127,29 @@ public abstract record LumenfallImageRequest : ImageRequest
     [JsonIgnore]
     public sealed override ImageService Service => ImageService.Lumenfall;
 
+    /// <summary>
+    /// Gets or sets a provider to force instead of letting Lumenfall route, for example <c>fal</c> or
+    /// <c>replicate</c> (see <see cref="ModelDescriptor.Providers"/>): the request is sent as model
+    /// <c>fal/omnigen-v2</c>. Null lets the gateway choose.
+    /// </summary>
+    [JsonIgnore]
+    public string? Provider { get; set; }
+
+    /// <summary>Gets the <c>model</c> value sent on the wire: the model id, prefixed with <see cref="Provider"/> when set.</summary>
+    [JsonIgnore]
+    public string WireModel => string.IsNullOrEmpty(Provider) ? ModelId : $"{Provider}/{ModelId}";
+
     /// <inheritdoc />
     private protected override IReadOnlyList<string> ReservedWireNames => ["model"];
+
+    /// <inheritdoc />
+    private protected override void ValidateCommon(RequestValidator validator)
+    {
+        if (Provider is not null && (Provider.Length == 0 || Provider.Any(c => c == '/' || char.IsWhiteSpace(c))))
+        {
+            validator.Add("model", "provider-format", $"the forced provider must be a single name such as fal or replicate (was '{Provider}')");
+        }
+    }
 }
 
 /// <summary>A request for a model on fal.ai.</summary>

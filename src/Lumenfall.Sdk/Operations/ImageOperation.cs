@@ -1,7 +1,7 @@
 namespace Lumenfall.Sdk;
 
 /// <summary>Where a long-running image operation stands.</summary>
-public enum OperationStatus
+public enum ImageOperationStatus
 {
     /// <summary>Accepted, waiting for a worker.</summary>
     Queued,
@@ -43,10 +43,10 @@ public abstract class ImageOperation
     public abstract ImageService Service { get; }
 
     /// <summary>Gets the last status seen.</summary>
-    public abstract OperationStatus Status { get; }
+    public abstract ImageOperationStatus Status { get; }
 
     /// <summary>Gets whether the operation has finished (succeeded, failed or canceled).</summary>
-    public bool HasCompleted => Status is OperationStatus.Succeeded or OperationStatus.Failed or OperationStatus.Canceled;
+    public bool HasCompleted => Status is ImageOperationStatus.Succeeded or ImageOperationStatus.Failed or ImageOperationStatus.Canceled;
 
     /// <summary>Gets the result once the operation has succeeded; otherwise <see langword="null"/>.</summary>
     public abstract ImageGenerationResult? Value { get; }
@@ -54,7 +54,7 @@ public abstract class ImageOperation
     /// <summary>Asks the service once for the current status.</summary>
     /// <param name="cancellationToken">Stops the call (not the remote operation).</param>
     /// <returns>The status now.</returns>
-    public abstract Task<OperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default);
+    public abstract Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Waits until the operation finishes and returns its result.</summary>
     /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>

@@ -1,13 +1,16 @@
+using Lumenfall.Sdk.Http;
+
 namespace Lumenfall.Sdk;
 
 /// <summary>One generated image: a URL to fetch, or the bytes themselves, plus what the service said about it.</summary>
 public sealed class GeneratedImage
 {
-    /// <summary>Creates an image result.</summary>
-    /// <param name="uri">Where the image can be downloaded, when the service returned a URL.</param>
+    /// <summary>Creates an image result (the SDK does; tests of your own code may too).</summary>
+    /// <param name="uri">Where the image can be downloaded, when the service returned a URL (http, https or data).</param>
     /// <param name="data">The image bytes, when the service returned them inline.</param>
     /// <param name="mediaType">The image's media type, when known.</param>
     /// <param name="revisedPrompt">The prompt the model actually used, when the service rewrote it.</param>
+    /// <exception cref="ArgumentException">Neither <paramref name="uri"/> nor <paramref name="data"/> is given.</exception>
     public GeneratedImage(Uri? uri, ReadOnlyMemory<byte>? data, string? mediaType = null, string? revisedPrompt = null)
     {
         if (uri is null && data is null)
@@ -17,8 +20,11 @@ public sealed class GeneratedImage
 
         Uri = uri;
         Data = data;
-        MediaType = ImageMediaTypes.Normalize(mediaType) ?? (data is { } bytes ? ImageMediaTypes.Detect(bytes.Span) : null);
-        RevisedPrompt = revisedPrompt;
+        MediaType = (data is { } bytes ? ImageMediaTypes.Detect(bytes.Span) : null)
+            ?? ImageMediaTypes.Normalize(mediaType)
+            ?? (uri is { Scheme: "data" } ? ImageMediaTypes.Normalize(DataUriMediaType(uri)) : null)
+            ?? ImageMediaTypes.FromFileName(uri?.AbsolutePath);
+        RevisedPrompt = string.IsNullOrEmpty(revisedPrompt) ? null : revisedPrompt;
     }
 
     /// <summary>Gets the image URL, when the service returned one.</summary>
@@ -27,14 +33,97 @@ public sealed class GeneratedImage
     /// <summary>Gets the image bytes, when the service returned them inline.</summary>
     public ReadOnlyMemory<byte>? Data { get; }
 
-    /// <summary>Gets the media type, for example <c>image/png</c>, when known.</summary>
+    /// <summary>Gets the media type, for example <c>image/png</c>, when known (from the bytes, the service, or the URL).</summary>
     public string? MediaType { get; }
 
     /// <summary>Gets the prompt the model actually used, when the service rewrote it.</summary>
     public string? RevisedPrompt { get; }
 
+    /// <summary>Gets the downloader of the client that produced this image (no credentials, its timeout and size cap).</summary>
+    internal ImageDownloader Downloader { get; init; } = ImageDownloader.Default;
+
+    /// <summary>
+    /// Opens the image for reading: the inline bytes, a decoded <c>data:</c> URI, or a download of the URL
+    /// (without any API key, within the client's download timeout and size cap).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the download.</param>
+    /// <returns>A read-only stream the caller disposes.</returns>
+    /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    public async Task<Stream> OpenReadAsync(CancellationToken cancellationToken = default)
+    {
+        (byte[] bytes, _) = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return new MemoryStream(bytes, writable: false);
+    }
+
+    /// <summary>Writes the image to <paramref name="destination"/>.</summary>
+    /// <param name="destination">A writable stream; not disposed.</param>
+    /// <param name="cancellationToken">Stops the download or the write.</param>
+    /// <returns>A task that completes when the image is written.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    public async Task SaveAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        (byte[] bytes, _) = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Saves the image to a file whose extension matches the image's real format: <c>cat</c> or <c>cat.png</c>
+    /// holding a JPEG is written as <c>cat.jpg</c>. When <paramref name="path"/> is an existing folder, the file
+    /// is named after the URL's last segment (or <c>image</c>).
+    /// </summary>
+    /// <param name="path">A file path, or an existing folder.</param>
+    /// <param name="cancellationToken">Stops the download or the write.</param>
+    /// <returns>The path actually written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    public async Task<string> SaveAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        (byte[] bytes, string? mediaType) = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        string extension = ImageMediaTypes.ToExtension(ImageMediaTypes.Detect(bytes) ?? mediaType ?? MediaType);
+        string target = Directory.Exists(path) ? Path.Combine(path, SafeFileName()) : path;
+        target = WithExtension(target, extension);
+        await File.WriteAllBytesAsync(target, bytes, cancellationToken).ConfigureAwait(false);
+        return target;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Uri is not null
-        ? $"image at {(Uri.Scheme == "data" ? "data URI" : Uri.ToString())}"
+        ? $"image at {(Uri.Scheme == "data" ? "data URI" : Uri.GetLeftPart(UriPartial.Path))}"
         : $"image, {Data!.Value.Length} bytes{(MediaType is null ? string.Empty : ", " + MediaType)}";
+
+    private async Task<(byte[] Bytes, string? MediaType)> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (Data is { } data)
+        {
+            return (data.ToArray(), MediaType);
+        }
+
+        (byte[] bytes, string? mediaType) = await Downloader.DownloadAsync(Uri!, cancellationToken).ConfigureAwait(false);
+        return (bytes, ImageMediaTypes.Detect(bytes) ?? ImageMediaTypes.Normalize(mediaType) ?? MediaType);
+    }
+
+    private string SafeFileName()
+    {
+        string name = Uri is { Scheme: "http" or "https" } ? Path.GetFileNameWithoutExtension(Uri.AbsolutePath) : string.Empty;
+        name = string.Concat(name.Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.'));
+        return name.Trim('.').Length == 0 ? "image" : name.Trim('.');
+    }
+
+    private static string WithExtension(string path, string extension)
+    {
+        string current = Path.GetExtension(path);
+        bool same = string.Equals(current, extension, StringComparison.OrdinalIgnoreCase)
+            || (extension == ".jpg" && string.Equals(current, ".jpeg", StringComparison.OrdinalIgnoreCase));
+        return same ? path : (ImageMediaTypes.FromFileName(path) is null && current.Length > 0 ? path + extension : Path.ChangeExtension(path, extension));
+    }
+
+    private static string? DataUriMediaType(Uri uri)
+    {
+        string text = uri.OriginalString;
+        int end = text.IndexOfAny([';', ',']);
+        return end > 5 ? text[5..end] : null;
+    }
 }

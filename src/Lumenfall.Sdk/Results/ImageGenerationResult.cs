@@ -3,7 +3,7 @@ namespace Lumenfall.Sdk;
 /// <summary>The outcome of a finished generation or edit, normalized across services.</summary>
 public sealed class ImageGenerationResult
 {
-    /// <summary>Creates a result.</summary>
+    /// <summary>Creates a result (the SDK does; tests of your own code may too).</summary>
     /// <param name="modelId">The model the request was for.</param>
     /// <param name="service">The service that ran it.</param>
     /// <param name="images">The images produced.</param>
@@ -18,7 +18,7 @@ public sealed class ImageGenerationResult
         RequestId = requestId;
     }
 
-    /// <summary>Gets the model the request was for.</summary>
+    /// <summary>Gets the model the request was for (its catalog id).</summary>
     public string ModelId { get; }
 
     /// <summary>Gets the service that ran the request.</summary>
@@ -27,6 +27,59 @@ public sealed class ImageGenerationResult
     /// <summary>Gets the images produced, in the service's order.</summary>
     public IReadOnlyList<GeneratedImage> Images { get; }
 
-    /// <summary>Gets the service's id for the request or operation, when it sent one.</summary>
+    /// <summary>Gets the service's id for the request or operation (Lumenfall <c>X-Lumenfall-Request-Id</c>, fal request id, OmniRouters task id).</summary>
     public string? RequestId { get; }
+
+    /// <summary>Gets the id the SDK sent as <c>X-Client-Request-Id</c>.</summary>
+    public string? ClientRequestId { get; init; }
+
+    /// <summary>Gets when the service created the images, when it said.</summary>
+    public DateTimeOffset? Created { get; init; }
+
+    /// <summary>Gets the output size the service reports, for example <c>1024x1024</c>.</summary>
+    public string? Size { get; init; }
+
+    /// <summary>Gets the output format the service reports, for example <c>png</c>.</summary>
+    public string? OutputFormat { get; init; }
+
+    /// <summary>Gets token usage, for token-priced models.</summary>
+    public ImageUsage? Usage { get; init; }
+
+    /// <summary>Gets the model the service names in its response (Lumenfall <c>metadata.model</c> or <c>X-Lumenfall-Model</c>).</summary>
+    public string? ResponseModel { get; init; }
+
+    /// <summary>Gets the provider-qualified model that ran, for example <c>fal/omnigen-v2</c>.</summary>
+    public string? ExecutedModel { get; init; }
+
+    /// <summary>Gets the provider that ran the request, for example <c>fal</c> (Lumenfall <c>metadata.provider</c> or <c>X-Lumenfall-Provider</c>).</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Gets the provider's display name, for example <c>Google Vertex AI</c>.</summary>
+    public string? ProviderName { get; init; }
+
+    /// <summary>Gets what the request cost, when the service said.</summary>
+    public decimal? Cost { get; init; }
+
+    /// <summary>Gets the currency of <see cref="Cost"/>, for example <c>USD</c>.</summary>
+    public string? CostCurrency { get; init; }
+
+    /// <summary>Gets the seed the model used, when the service reports it (a 64-bit value).</summary>
+    public long? Seed { get; init; }
 }
+
+/// <summary>Token usage of a token-priced image model (GPT Image 2).</summary>
+/// <param name="InputTokens">All input tokens.</param>
+/// <param name="OutputTokens">All output tokens.</param>
+/// <param name="TotalTokens">Input plus output tokens.</param>
+/// <param name="InputTextTokens">Input tokens from text, when reported.</param>
+/// <param name="InputImageTokens">Input tokens from images, when reported.</param>
+/// <param name="OutputTextTokens">Output tokens from text, when reported.</param>
+/// <param name="OutputImageTokens">Output tokens from images, when reported.</param>
+public sealed record ImageUsage(
+    long? InputTokens,
+    long? OutputTokens,
+    long? TotalTokens,
+    long? InputTextTokens = null,
+    long? InputImageTokens = null,
+    long? OutputTextTokens = null,
+    long? OutputImageTokens = null);

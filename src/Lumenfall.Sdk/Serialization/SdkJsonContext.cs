@@ -1,15 +1,21 @@
 using System.Text.Json.Serialization;
+using Lumenfall.Sdk.Transports.Lumenfall;
 
 namespace Lumenfall.Sdk.Serialization;
 
 /// <summary>
-/// The SDK's source-generated JSON contracts (no reflection, AOT and trim safe). The request records are
-/// registered in the generated half of this class (<c>Models/Generated/SdkJsonContext.g.cs</c>).
+/// Source-generated JSON contracts of the services' wire shapes (no reflection; AOT and trim safe). The request
+/// records have their own generated context, <c>RequestJsonContext</c> (<c>Models/Generated/RequestJsonContext.g.cs</c>).
 /// </summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNameCaseInsensitive = false,
     NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(LumenfallImagesResponse))]
+[JsonSerializable(typeof(LumenfallModelList))]
+[JsonSerializable(typeof(LumenfallModelData))]
+[JsonSerializable(typeof(LumenfallCostEstimate))]
 internal sealed partial class SdkJsonContext : JsonSerializerContext
 {
 }

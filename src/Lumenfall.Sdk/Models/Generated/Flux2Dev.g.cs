@@ -184,7 +184,7 @@ public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.Flux2DevGenerationRequest;
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevGenerationRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
@@ -348,7 +348,10 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.Flux2DevEditRequest;
+    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true)];
+
+    /// <inheritdoc />
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevEditRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

@@ -206,7 +206,7 @@ public sealed partial record GptImage2GenerationRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.GptImage2GenerationRequest;
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2GenerationRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
@@ -333,7 +333,10 @@ public sealed partial record GptImage2EditRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.GptImage2EditRequest;
+    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true), new("mask", Mask is null ? null : [Mask], IsList: false)];
+
+    /// <inheritdoc />
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2EditRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

@@ -102,7 +102,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.OmniGenV1Request;
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV1Request;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

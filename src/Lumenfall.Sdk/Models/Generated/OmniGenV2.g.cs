@@ -201,7 +201,7 @@ public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.OmniGenV2GenerationRequest;
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2GenerationRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
@@ -384,7 +384,10 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.OmniGenV2EditRequest;
+    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true)];
+
+    /// <inheritdoc />
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2EditRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

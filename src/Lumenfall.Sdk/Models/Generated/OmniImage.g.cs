@@ -164,7 +164,7 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    private protected override JsonTypeInfo JsonTypeInfo => SdkJsonContext.Default.OmniImageRequest;
+    private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniImageRequest;
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

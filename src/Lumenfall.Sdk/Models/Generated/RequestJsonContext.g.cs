@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 
 namespace Lumenfall.Sdk.Serialization;
 
+/// <summary>Source-generated JSON contracts of the request records (wire names, unset values omitted).</summary>
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniGenV1Request))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.Flux2DevGenerationRequest))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.Flux2DevEditRequest))]
@@ -14,6 +15,7 @@ namespace Lumenfall.Sdk.Serialization;
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniImageRequest))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniGenV2GenerationRequest))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniGenV2EditRequest))]
-internal sealed partial class SdkJsonContext
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class RequestJsonContext : JsonSerializerContext
 {
 }

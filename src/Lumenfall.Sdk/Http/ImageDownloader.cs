@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+
+namespace Lumenfall.Sdk.Http;
+
+/// <summary>
+/// Fetches result images. Its HTTP client carries no credentials, so a CDN or any other host never sees an API
+/// key. Enforces the download timeout and the response size cap; decodes <c>data:</c> URIs locally.
+/// </summary>
+internal sealed class ImageDownloader
+{
+    private static readonly Lazy<ImageDownloader> Shared = new(() =>
+        new ImageDownloader(HttpStack.CreateDownloadClient(HttpStack.SharedHandler), TimeProvider.System, TimeSpan.FromMinutes(5), 256L * 1024 * 1024));
+
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly long _maxBytes;
+
+    public ImageDownloader(HttpClient http, TimeProvider time, TimeSpan timeout, long maxBytes)
+    {
+        _http = http;
+        _time = time;
+        _timeout = timeout;
+        _maxBytes = maxBytes;
+    }
+
+    /// <summary>The downloader used by images created outside a client.</summary>
+    public static ImageDownloader Default => Shared.Value;
+
+    /// <summary>Downloads (or decodes) the image at <paramref name="uri"/> into memory.</summary>
+    public async Task<(byte[] Bytes, string? MediaType)> DownloadAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        if (uri.Scheme == "data")
+        {
+            return DataUri.Decode(uri.OriginalString);
+        }
+
+        using var timeoutSource = new CancellationTokenSource(_timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            request.Options.Set(ServiceChannel.PurposeKey, CallPurpose.Download);
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new LumenfallException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} failed with {(int)response.StatusCode} {response.ReasonPhrase}.")
+                {
+                    StatusCode = response.StatusCode,
+                };
+            }
+
+            byte[] bytes = await ReadAllAsync(response.Content, _maxBytes, linked.Token).ConfigureAwait(false);
+            return (bytes, response.Content.Headers.ContentType?.MediaType);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new LumenfallTimeoutException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} took longer than {_timeout}.", _timeout);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new LumenfallException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a body into memory, refusing one larger than <paramref name="maxBytes"/>.</summary>
+    public static async Task<byte[]> ReadAllAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is long declared && declared > maxBytes)
+        {
+            throw TooLarge(maxBytes, declared);
+        }
+
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream(content.Headers.ContentLength is long length ? (int)Math.Min(length, int.MaxValue) : 64 * 1024);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(81920);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > maxBytes)
+                    {
+                        throw TooLarge(maxBytes, null);
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+
+            return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+        }
+    }
+
+    private static LumenfallException TooLarge(long maxBytes, long? declared) =>
+        new($"The response is larger than the {maxBytes:N0}-byte limit{(declared is long d ? $" ({d:N0} bytes declared)" : string.Empty)}; raise ImageClientOptions.MaxResponseBytes to accept it.");
+}
+
+/// <summary>Decodes <c>data:[media type][;base64],payload</c> URIs.</summary>
+internal static class DataUri
+{
+    public static (byte[] Bytes, string? MediaType) Decode(string uri)
+    {
+        int comma = uri.IndexOf(',', StringComparison.Ordinal);
+        if (!uri.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || comma < 0)
+        {
+            throw new FormatException("Not a data URI.");
+        }
+
+        string header = uri[5..comma];
+        string payload = uri[(comma + 1)..];
+        bool base64 = header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase);
+        string mediaType = base64 ? header[..^7] : header;
+        byte[] bytes = base64 ? Convert.FromBase64String(payload) : System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
+        return (bytes, mediaType.Length == 0 ? null : MediaTypeHeaderValue.TryParse(mediaType, out var parsed) ? parsed.MediaType : mediaType);
+    }
+}

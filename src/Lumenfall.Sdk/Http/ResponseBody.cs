@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Lumenfall.Sdk.Http;
+
+/// <summary>Reads JSON response bodies from the stream (never as one string), within the response size cap.</summary>
+internal static class ResponseBody
+{
+    public static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is long declared && declared > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var limited = new LimitedReadStream(stream, maxBytes);
+            T? value = await JsonSerializer.DeserializeAsync(limited, type, cancellationToken).ConfigureAwait(false);
+            return value ?? throw new JsonException("The response body is JSON null.");
+        }
+    }
+
+    public static LumenfallException TooLarge(long maxBytes) =>
+        new($"The response is larger than the {maxBytes:N0}-byte limit; raise ImageClientOptions.MaxResponseBytes to accept it.");
+
+    /// <summary>A read-only view of a stream that fails once more than a set number of bytes has been read.</summary>
+    private sealed class LimitedReadStream(Stream inner, long maxBytes) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int read)
+        {
+            _read += read;
+            return _read > maxBytes ? throw TooLarge(maxBytes) : read;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+
+namespace Lumenfall.Sdk.Http;
+
+/// <summary>Why a request is sent: decides its timeout and, with the resilience handler, whether it may be replayed.</summary>
+internal enum CallPurpose
+{
+    /// <summary>A billable, non-idempotent POST (generation, edit, queue submit).</summary>
+    Generation,
+
+    /// <summary>A read or a status poll: safe to repeat.</summary>
+    Read,
+
+    /// <summary>A remote cancel: safe to repeat.</summary>
+    Cancel,
+
+    /// <summary>Fetching a result image.</summary>
+    Download,
+}
+
+/// <summary>
+/// One service's HTTP channel: sends a request with a client request id under a timeout the SDK enforces
+/// (never <see cref="HttpClient.Timeout"/>), turns failures into typed exceptions, and reads the body inside
+/// the same timeout.
+/// </summary>
+internal sealed class ServiceChannel
+{
+    public const string ClientRequestIdHeader = "X-Client-Request-Id";
+
+    public static readonly HttpRequestOptionsKey<CallPurpose> PurposeKey = new("Lumenfall.Sdk.Purpose");
+
+    private readonly ServiceOptions _options;
+
+    public ServiceChannel(ImageService service, HttpClient http, ServiceOptions options, TimeProvider time)
+    {
+        Service = service;
+        Http = http;
+        _options = options;
+        Time = time;
+    }
+
+    public ImageService Service { get; }
+
+    public HttpClient Http { get; }
+
+    public TimeProvider Time { get; }
+
+    public ServiceOptions Options => _options;
+
+    /// <summary>Gets or sets the largest response body read, in bytes.</summary>
+    public long MaxResponseBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Builds an absolute URL under the service's endpoint: <c>{endpoint}/{relative}</c>.</summary>
+    public Uri Url(string relative) => Url(_options.Endpoint, relative);
+
+    public static Uri Url(Uri endpoint, string relative) =>
+        new(endpoint.AbsoluteUri.TrimEnd('/') + "/" + relative.TrimStart('/'));
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the successful response with <paramref name="read"/>, all within
+    /// the purpose's timeout. A non-success status becomes the typed exception.
+    /// </summary>
+    public async Task<T> SendAsync<T>(
+        HttpRequestMessage request,
+        CallPurpose purpose,
+        Func<HttpResponseMessage, CallContext, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        string clientRequestId = Guid.NewGuid().ToString("N");
+        request.Headers.Remove(ClientRequestIdHeader);
+        request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
+        request.Options.Set(PurposeKey, purpose);
+
+        TimeSpan timeout = purpose == CallPurpose.Generation ? _options.GenerationTimeout : _options.RequestTimeout;
+        using var timeoutSource = new CancellationTokenSource(timeout, Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        var context = new CallContext(clientRequestId, timeout);
+        try
+        {
+            using HttpResponseMessage response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            context.Response = response;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ServiceErrors.FromResponseAsync(Service, response, clientRequestId, _options.ApiKey, Time, linked.Token).ConfigureAwait(false);
+            }
+
+            return await read(response, context, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Timeout(purpose, timeout, context, ex);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new LumenfallException($"{Service} sent a response the SDK could not read as JSON: {ex.Message}", ex)
+                .With<LumenfallException>(new ServiceErrorDetails(
+                    Service, context.StatusCode, null, null,
+                    context.Response is { } response ? ServiceErrors.RequestIdFrom(response.Headers) : null,
+                    clientRequestId, null, null));
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new LumenfallException(
+                $"{Service}: the request to {request.RequestUri?.GetLeftPart(UriPartial.Path)} failed before a response arrived ({ex.HttpRequestError}): {ServiceErrors.Redact(ex.Message, _options.ApiKey)}",
+                ex)
+            {
+                Service = Service,
+                ClientRequestId = clientRequestId,
+            };
+        }
+    }
+
+    private LumenfallTimeoutException Timeout(CallPurpose purpose, TimeSpan timeout, CallContext context, Exception inner)
+    {
+        string? requestId = context.Response is { } response ? ServiceErrors.RequestIdFrom(response.Headers) : null;
+        string message = purpose == CallPurpose.Generation
+            ? $"{Service}: no complete response within {timeout} (client request id {context.ClientRequestId}). "
+              + "The service may still produce the image and bill for it; raise the generation timeout for slow models."
+            : $"{Service}: no complete response within {timeout} (client request id {context.ClientRequestId}).";
+        var details = new ServiceErrorDetails(Service, context.Response?.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
+        _ = inner;
+        return new LumenfallTimeoutException(message, timeout).With<LumenfallTimeoutException>(details);
+    }
+}
+
+/// <summary>What one call knows while its response is read.</summary>
+internal sealed class CallContext(string clientRequestId, TimeSpan timeout)
+{
+    public string ClientRequestId { get; } = clientRequestId;
+
+    public TimeSpan Timeout { get; } = timeout;
+
+    public HttpResponseMessage? Response { get; set; }
+
+    public HttpStatusCode? StatusCode => Response?.StatusCode;
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Lumenfall.Sdk.Http;
+
+/// <summary>Turns a failed response into the SDK's typed exception: the error code decides first, then the status.</summary>
+internal static class ServiceErrors
+{
+    /// <summary>The most of a body kept on an exception.</summary>
+    public const int RawBodyLimit = 4096;
+
+    /// <summary>The most of an error body read at all (error bodies are small; this bounds a misbehaving server).</summary>
+    private const int ReadLimit = 64 * 1024;
+
+    public static async Task<LumenfallException> FromResponseAsync(
+        ImageService service, HttpResponseMessage response, string? clientRequestId, string? apiKey, TimeProvider time, CancellationToken cancellationToken)
+    {
+        byte[] body = await ReadBoundedAsync(response.Content, ReadLimit, cancellationToken).ConfigureAwait(false);
+        var details = new ServiceErrorDetails(
+            service, response.StatusCode, null, null, RequestIdFrom(response.Headers), clientRequestId,
+            RetryAfterFrom(response.Headers, time), Truncate(body));
+        return Create(details, ErrorBody.Parse(body), apiKey);
+    }
+
+    /// <summary>Builds the exception for an error (from a failed response or from a 200 whose body carries one).</summary>
+    public static LumenfallException Create(ServiceErrorDetails details, ErrorBody error, string? apiKey)
+    {
+        int status = details.StatusCode is HttpStatusCode code ? (int)code : 0;
+        string what = string.IsNullOrWhiteSpace(error.Message) ? DefaultMessage(status) : error.Message!;
+        string message = Redact(
+            $"{details.Service} {(status == 0 ? "reported an error" : $"returned {status}")}{(error.Code is null ? string.Empty : " " + error.Code)}: {what}",
+            apiKey)!;
+        details = details with { ErrorCode = error.Code, ErrorType = error.Type, RawBody = Redact(details.RawBody, apiKey) };
+
+        string key = (error.Code ?? string.Empty).ToUpperInvariant();
+        string type = (error.Type ?? string.Empty).ToUpperInvariant();
+        return key switch
+        {
+            "CONTENT_POLICY_VIOLATION" or "MODERATION_BLOCKED" or "CONTENT_POLICY" => new LumenfallContentPolicyException(message).With<LumenfallException>(details),
+            _ when type.Contains("CONTENT_POLICY", StringComparison.Ordinal) => new LumenfallContentPolicyException(message).With<LumenfallException>(details),
+            "INSUFFICIENT_BALANCE" or "INSUFFICIENT_QUOTA" => new LumenfallInsufficientBalanceException(message).With<LumenfallException>(details),
+            "AUTHENTICATION_FAILED" => new LumenfallAuthenticationException(message).With<LumenfallException>(details),
+            "MODEL_NOT_FOUND" or "MODEL_DISABLED" or "TASK_NOT_EXIST" or "NOT_FOUND" or "RECORDING_NOT_FOUND" => new LumenfallNotFoundException(message).With<LumenfallException>(details),
+            "RATE_LIMITED" or "RATE_LIMIT_EXCEEDED" => new LumenfallRateLimitException(message).With<LumenfallException>(details),
+            "ALL_PROVIDERS_EXHAUSTED" or "UPSTREAM_ERROR" or "INTERNAL_ERROR" => new LumenfallUpstreamException(message).With<LumenfallException>(details),
+            _ => status switch
+            {
+                401 or 403 => new LumenfallAuthenticationException(message).With<LumenfallException>(details),
+                402 => new LumenfallInsufficientBalanceException(message).With<LumenfallException>(details),
+                404 => new LumenfallNotFoundException(message).With<LumenfallException>(details),
+                429 => new LumenfallRateLimitException(message).With<LumenfallException>(details),
+                >= 500 => new LumenfallUpstreamException(message).With<LumenfallException>(details),
+                400 or 422 when error.FieldErrors.Count > 0 => new LumenfallValidationException(error.FieldErrors, message, fromService: true).With<LumenfallException>(details),
+                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { Parameter = error.Param }.With<LumenfallException>(details),
+                _ => new LumenfallException(message).With<LumenfallException>(details),
+            },
+        };
+    }
+
+    /// <summary>The service's request id from the headers the three services use.</summary>
+    public static string? RequestIdFrom(HttpResponseHeaders headers) =>
+        Header(headers, "X-Lumenfall-Request-Id") ?? Header(headers, "x-fal-request-id") ?? Header(headers, "x-request-id");
+
+    /// <summary>Reads <c>retry-after-ms</c>, else <c>Retry-After</c> (seconds or an HTTP date); negative waits become zero.</summary>
+    public static TimeSpan? RetryAfterFrom(HttpResponseHeaders headers, TimeProvider time)
+    {
+        if (Header(headers, "retry-after-ms") is string ms && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds))
+        {
+            return TimeSpan.FromMilliseconds(Math.Max(0, milliseconds));
+        }
+
+        RetryConditionHeaderValue? retryAfter = headers.RetryAfter;
+        if (retryAfter?.Delta is TimeSpan delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (retryAfter?.Date is DateTimeOffset date)
+        {
+            TimeSpan wait = date - time.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>Replaces every occurrence of the API key with <c>***</c>.</summary>
+    public static string? Redact(string? text, string? apiKey) =>
+        text is null || string.IsNullOrEmpty(apiKey) ? text : text.Replace(apiKey, "***", StringComparison.Ordinal);
+
+    public static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] buffer = new byte[limit];
+            int total = 0, read;
+            while (total < limit && (read = await stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+            }
+
+            return buffer[..total];
+        }
+    }
+
+    public static string? Truncate(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        string text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, RawBodyLimit)]);
+        return body.Length > RawBodyLimit ? text + "…" : text;
+    }
+
+    private static string? Header(HttpResponseHeaders headers, string name) =>
+        headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) : null;
+
+    private static string DefaultMessage(int status) => status switch
+    {
+        0 => "the response carried an error without a message",
+        _ => $"the service gave no message ({(HttpStatusCode)status})",
+    };
+}

@@ -1,0 +1,251 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lumenfall.Sdk.Http;
+using Lumenfall.Sdk.Serialization;
+
+namespace Lumenfall.Sdk.Transports.Lumenfall;
+
+/// <summary>
+/// The Lumenfall gateway (OpenAI-compatible, synchronous): JSON generations, multipart edits, models, model
+/// schemas and dry-run cost estimates.
+/// </summary>
+internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader downloader) : IImageTransport
+{
+    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+
+    public ImageService Service => ImageService.Lumenfall;
+
+    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        LumenfallImageRequest lumenfall = AsLumenfall(request);
+        using HttpRequestMessage message = await CreateImageRequestAsync(lumenfall, dryRun: false, cancellationToken).ConfigureAwait(false);
+        return await channel.SendAsync(
+            message,
+            CallPurpose.Generation,
+            (response, context, token) => ReadImagesAsync(response, context, lumenfall, token),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken) =>
+        new CompletedImageOperation(await GenerateAsync(request, cancellationToken).ConfigureAwait(false));
+
+    public async Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken)
+    {
+        using HttpRequestMessage message = await CreateImageRequestAsync(request, dryRun: true, cancellationToken).ConfigureAwait(false);
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        {
+            LumenfallCostEstimate body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallCostEstimate, channel.MaxResponseBytes, token).ConfigureAwait(false);
+            return new CostEstimate(
+                Text(body.Model),
+                Text(body.Provider),
+                body.TotalCostMicros ?? 0,
+                Text(body.Currency),
+                (body.Components ?? []).Select(c => new CostComponent(Text(c.Type), Text(c.Metric), c.Quantity, c.BillableQuantity, c.UnitPrice, c.TotalCost)).ToList());
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ServiceModel>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models"));
+        message.Headers.Accept.Add(Json);
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        {
+            LumenfallModelList body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallModelList, channel.MaxResponseBytes, token).ConfigureAwait(false);
+            return (IReadOnlyList<ServiceModel>)(body.Data ?? []).Where(m => !string.IsNullOrEmpty(m.Id)).Select(ToModel).ToList();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId)));
+        message.Headers.Accept.Add(Json);
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        {
+            LumenfallModelData body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallModelData, channel.MaxResponseBytes, token).ConfigureAwait(false);
+            return ToModel(string.IsNullOrEmpty(body.Id) ? new LumenfallModelData { Id = modelId, Created = body.Created, OwnedBy = body.OwnedBy, Name = body.Name, Description = body.Description, Extra = body.Extra } : body);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId) + "?schema=true"));
+        message.Headers.Accept.Add(Json);
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        {
+            if (response.Content.Headers.ContentLength > channel.MaxResponseBytes)
+            {
+                throw ResponseBody.TooLarge(channel.MaxResponseBytes);
+            }
+
+            Stream stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                return await JsonDocument.ParseAsync(stream, default, token).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static LumenfallImageRequest AsLumenfall(ImageRequest request) =>
+        request as LumenfallImageRequest
+        ?? throw new ArgumentException($"{request.GetType().Name} is not a Lumenfall request.", nameof(request));
+
+    private async Task<HttpRequestMessage> CreateImageRequestAsync(LumenfallImageRequest request, bool dryRun, CancellationToken cancellationToken)
+    {
+        bool edit = request.Mode == ImageMode.Edit;
+        string path = (edit ? "images/edits" : "images/generations") + (dryRun ? "?dryRun=true" : string.Empty);
+        var message = new HttpRequestMessage(HttpMethod.Post, channel.Url(path));
+        message.Headers.Accept.Add(Json);
+        try
+        {
+            message.Content = edit
+                ? await CreateMultipartAsync(request, cancellationToken).ConfigureAwait(false)
+                : CreateJson(request);
+            return message;
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The JSON body: <c>model</c> first, then the record's wire fields and additional properties.</summary>
+    private static ByteArrayContent CreateJson(LumenfallImageRequest request)
+    {
+        var body = new JsonObject { ["model"] = request.WireModel };
+        JsonObject fields = request.ToJsonObject();
+        foreach (string name in fields.Select(p => p.Key).ToList())
+        {
+            JsonNode? value = fields[name];
+            fields.Remove(name);
+            body[name] = value;
+        }
+
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, SdkJsonContext.Default.JsonObject));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    /// <summary>
+    /// The multipart body: <c>model</c> and every set field as form fields (objects and arrays as JSON text), then
+    /// one <c>image</c> part, or repeated <c>image[]</c> parts for several, then <c>mask</c>.
+    /// </summary>
+    private async Task<MultipartFormDataContent> CreateMultipartAsync(LumenfallImageRequest request, CancellationToken cancellationToken)
+    {
+        var form = new MultipartFormDataContent();
+        try
+        {
+            AddField(form, "model", request.WireModel);
+            foreach ((string name, JsonNode? value) in request.ToJsonObject())
+            {
+                AddField(form, name, FormValue(value));
+            }
+
+            foreach (FileParameter parameter in request.FileParameters)
+            {
+                IReadOnlyList<ImageInput> inputs = parameter.Inputs ?? [];
+                bool brackets = parameter.IsList && inputs.Count > 1;
+                for (int i = 0; i < inputs.Count; i++)
+                {
+                    string label = parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName;
+                    PreparedImage image = await PreparedImage.PrepareAsync(inputs[i], label, i, downloader, cancellationToken).ConfigureAwait(false);
+                    form.Add(image.CreateContent(), Quote(brackets ? parameter.WireName + "[]" : parameter.WireName), Quote(image.FileName));
+                }
+            }
+
+            return form;
+        }
+        catch
+        {
+            form.Dispose();
+            throw;
+        }
+    }
+
+    private static void AddField(MultipartFormDataContent form, string name, string value)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(value));
+        form.Add(content, Quote(name));
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static string FormValue(JsonNode? value) => value switch
+    {
+        null => "null",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValueKind() == JsonValueKind.True ? "true" : "false",
+        _ => value.ToJsonString(),
+    };
+
+    private async Task<ImageGenerationResult> ReadImagesAsync(HttpResponseMessage response, CallContext context, LumenfallImageRequest request, CancellationToken cancellationToken)
+    {
+        LumenfallImagesResponse body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        string? requestId = ServiceErrors.RequestIdFrom(response.Headers) ?? Text(body.Id);
+        var details = new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
+
+        ErrorBody? error = body.Error is JsonElement element ? ErrorBody.FromErrorValue(element, Text(body.ErrorCode)) : null;
+        if (error is null && Text(body.ErrorCode) is string flatCode && (body.Data is null || body.Data.Count == 0))
+        {
+            error = ErrorBody.Empty with { Code = flatCode };
+        }
+
+        if (error is not null)
+        {
+            throw ServiceErrors.Create(details with { RawBody = body.Error?.GetRawText() }, error, channel.Options.ApiKey);
+        }
+
+        string? mediaType = ImageMediaTypes.FromFormat(Text(body.OutputFormat));
+        var images = (body.Data ?? [])
+            .Select(d => (Url: Text(d.Url), d.Base64Json, Revised: Text(d.RevisedPrompt)))
+            .Where(d => d.Url is not null || d.Base64Json is not null)
+            .Select(d => new GeneratedImage(d.Url is null ? null : new Uri(d.Url), d.Base64Json, mediaType, d.Revised) { Downloader = downloader })
+            .ToList();
+        if (images.Count == 0)
+        {
+            throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")
+                .With<LumenfallException>(details);
+        }
+
+        LumenfallMetadata? metadata = body.Metadata;
+        return new ImageGenerationResult(request.ModelId, Service, images, requestId)
+        {
+            ClientRequestId = context.ClientRequestId,
+            Created = body.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            Size = Text(body.Size),
+            OutputFormat = Text(body.OutputFormat),
+            Usage = body.Usage is { } u
+                ? new ImageUsage(u.InputTokens, u.OutputTokens, u.TotalTokens, u.InputTokensDetails?.TextTokens, u.InputTokensDetails?.ImageTokens, u.OutputTokensDetails?.TextTokens, u.OutputTokensDetails?.ImageTokens)
+                : null,
+            ResponseModel = Text(metadata?.Model) ?? Header(response, "X-Lumenfall-Model"),
+            ExecutedModel = Text(metadata?.ExecutedModel),
+            Provider = Text(metadata?.Provider) ?? Header(response, "X-Lumenfall-Provider"),
+            ProviderName = Text(metadata?.ProviderName),
+            Cost = metadata?.Cost,
+            CostCurrency = Text(metadata?.CostCurrency),
+        };
+    }
+
+    private static ServiceModel ToModel(LumenfallModelData data) => new(data.Id!)
+    {
+        Created = data.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+        OwnedBy = Text(data.OwnedBy),
+        Name = Text(data.Name),
+        Description = Text(data.Description),
+        AdditionalData = data.Extra?.Where(p => p.Key != "object").ToDictionary(p => p.Key, p => p.Value.Clone()) ?? [],
+    };
+
+    private static string EscapePath(string modelId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        return string.Join('/', modelId.Split('/').Select(Uri.EscapeDataString));
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? Text(values.FirstOrDefault()) : null;
+
+    /// <summary>Empty strings count as absent.</summary>
+    private static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
