@@ -13,6 +13,11 @@ public sealed class GeneratedImage
     /// <exception cref="ArgumentException">Neither <paramref name="uri"/> nor <paramref name="data"/> is given.</exception>
     public GeneratedImage(Uri? uri, ReadOnlyMemory<byte>? data, string? mediaType = null, string? revisedPrompt = null)
     {
+        if (data is { IsEmpty: true })
+        {
+            data = null;   // a null byte[] converts to an empty ReadOnlyMemory; no image is zero bytes long
+        }
+
         if (uri is null && data is null)
         {
             throw new ArgumentException("An image needs a URI or data.", nameof(uri));

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Text;
+using Lumenfall.Sdk.Testing.Fakes;
+using RichardSzalay.MockHttp;
+
+namespace Lumenfall.Sdk.Tests.TestSupport;
+
+/// <summary>An <see cref="ImageClient"/> over a MockHttp handler that records every request it receives.</summary>
+internal sealed class ServiceHarness
+{
+    public const string LumenfallKey = "lmnfl_testkey.not-a-real-secret";
+    public const string FalKey = "fal-test-id:not-a-real-secret";
+    public const string OmniRoutersKey = "sk-omnirouters-not-a-real-secret";
+    public const string LumenfallBase = "https://api.lumenfall.ai/openai/v1";
+
+    public ServiceHarness(Action<ImageClientOptions>? configure = null)
+    {
+        Mock.Fallback.Respond(request => throw new InvalidOperationException($"Unexpected request {request.Method} {request.RequestUri}"));
+        Options.Lumenfall.ApiKey = LumenfallKey;
+        Options.Fal.ApiKey = FalKey;
+        Options.OmniRouters.ApiKey = OmniRoutersKey;
+        Options.TimeProvider = Time;
+        configure?.Invoke(Options);
+        Client = new ImageClient(Options, new Front(this) { InnerHandler = Mock });
+    }
+
+    public MockHttpMessageHandler Mock { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public ImageClientOptions Options { get; } = new();
+
+    public ImageClient Client { get; }
+
+    public List<CapturedRequest> Requests { get; } = [];
+
+    private Dictionary<string, TaskCompletionSource> Hanging { get; } = [];
+
+    /// <summary>
+    /// Makes requests to <paramref name="url"/> wait until the SDK cancels them (its timeout or the caller's
+    /// token). The returned task completes when such a request has arrived.
+    /// </summary>
+    public Task Hang(string url)
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Hanging[url] = arrived;
+        return arrived.Task;
+    }
+
+    /// <summary>Answers <paramref name="method"/> <paramref name="url"/> with JSON, recording each request.</summary>
+    public void Respond(HttpMethod method, string url, string json, HttpStatusCode status = HttpStatusCode.OK, params (string Name, string Value)[] headers) =>
+        Mock.When(method, url).Respond(async request =>
+        {
+            Requests.Add(await CapturedRequest.FromAsync(request));
+            return Json(status, json, headers);
+        });
+
+    /// <summary>Answers with bytes of a media type, recording each request.</summary>
+    public void RespondBytes(string url, byte[] body, string mediaType) =>
+        Mock.When(HttpMethod.Get, url).Respond(async request =>
+        {
+            Requests.Add(await CapturedRequest.FromAsync(request));
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new(mediaType);
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        });
+
+    /// <summary>Sees every request first: hangs the ones registered with <see cref="Hang"/>.</summary>
+    private sealed class Front(ServiceHarness harness) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (harness.Hanging.TryGetValue(request.RequestUri!.AbsoluteUri, out TaskCompletionSource? arrived))
+            {
+                harness.Requests.Add(await CapturedRequest.FromAsync(request));
+                arrived.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    public static HttpResponseMessage Json(HttpStatusCode status, string json, params (string Name, string Value)[] headers)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        foreach ((string name, string value) in headers)
+        {
+            response.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return response;
+    }
+}
