@@ -210,6 +210,17 @@ internal static class CSharpEmitter
             w.Line($"internal override IReadOnlyList<FileParameter> FileParameters => [{parts}];");
         }
 
+        List<PropertySpec> urls = properties.Where(p => p.Kind == PropertyKind.ImageInputList && !p.IsFile).ToList();
+        if (urls.Count > 0)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line($"internal override IReadOnlyList<FileParameter> UrlImageParameters => [{string.Join(", ", urls.Select(p => $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true)"))}];");
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line($"internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with {{ {string.Join(", ", urls.Select(p => $"{p.CSharpName} = Replace({p.CSharpName}, replacements)"))} }};");
+        }
+
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line($"private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.{mode.RecordName};");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lumenfall.Sdk.Http;
 using Lumenfall.Sdk.Transports;
+using Lumenfall.Sdk.Transports.Fal;
 using Lumenfall.Sdk.Transports.Lumenfall;
 
 namespace Lumenfall.Sdk;
@@ -87,6 +88,22 @@ public class ImageClient
         return transport.StartAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Rebuilds an operation from its <see cref="ImageOperation.RehydrationToken"/>, in this process or another one,
+    /// without any I/O: its status is <see cref="ImageOperationStatus.Unknown"/> until the first update.
+    /// </summary>
+    /// <param name="rehydrationToken">A token from <see cref="ImageOperation.RehydrationToken"/> or an exception's <see cref="LumenfallException.RehydrationToken"/>.</param>
+    /// <returns>The operation, ready to update, wait for, watch or cancel.</returns>
+    /// <exception cref="ArgumentException">The text is not a rehydration token of this SDK.</exception>
+    /// <exception cref="NotSupportedException">This client has no transport for the token's service.</exception>
+    public virtual ImageOperation ResumeOperation(string rehydrationToken)
+    {
+        OperationState state = OperationState.FromToken(rehydrationToken);
+        return _transports.TryGetValue(state.Service, out IImageTransport? transport) && transport is IOperationProtocol protocol
+            ? new PolledImageOperation(protocol, state, Options.TimeProvider, UsesStatusStream(state.Service), initial: null)
+            : throw new NotSupportedException($"This client cannot follow {state.Service} operations.");
+    }
+
     /// <summary>Lists the models the Lumenfall gateway offers (<c>GET /models</c>).</summary>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The models, with every field the gateway sends.</returns>
@@ -136,6 +153,8 @@ public class ImageClient
         return Lumenfall.EstimateCostAsync(request, cancellationToken);
     }
 
+    private bool UsesStatusStream(ImageService service) => service == ImageService.Fal && Options.Fal.UseStatusStream;
+
     private LumenfallTransport Lumenfall =>
         _transports.TryGetValue(ImageService.Lumenfall, out IImageTransport? transport) && transport is LumenfallTransport lumenfall
             ? lumenfall
@@ -152,7 +171,11 @@ public class ImageClient
                 MaxResponseBytes = options.MaxResponseBytes,
             };
 
-        return [new LumenfallTransport(Channel(ImageService.Lumenfall), downloader)];
+        return
+        [
+            new LumenfallTransport(Channel(ImageService.Lumenfall), downloader),
+            new FalTransport(Channel(ImageService.Fal), options.Fal, downloader),
+        ];
     }
 
     private IImageTransport Prepare(ImageRequest request)

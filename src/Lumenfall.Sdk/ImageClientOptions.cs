@@ -9,8 +9,11 @@ public sealed class ImageClientOptions
     /// <summary>Gets the fal.ai settings (default endpoints <c>https://fal.run</c> and <c>https://queue.fal.run</c>).</summary>
     public FalServiceOptions Fal { get; } = new();
 
-    /// <summary>Gets the OmniRouters settings (default endpoint <c>https://omnirouters.com/v1</c>).</summary>
-    public ServiceOptions OmniRouters { get; } = new(new Uri("https://omnirouters.com/v1"));
+    /// <summary>Gets the OmniRouters settings (default endpoint <c>https://omnirouters.com/v1</c>; polls every 5 seconds as the service recommends).</summary>
+    public ServiceOptions OmniRouters { get; } = new(new Uri("https://omnirouters.com/v1"))
+    {
+        Polling = { InitialInterval = TimeSpan.FromSeconds(5), MaxInterval = TimeSpan.FromSeconds(5), BackoffMultiplier = 1 },
+    };
 
     /// <summary>Gets or sets the clock used for every wait and timeout (replace it in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -56,11 +59,14 @@ public class ServiceOptions
     /// <summary>Gets or sets how long a read (models, status polls, results, cancels) may take (default 60 seconds).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Gets how long-running operations are polled (fal queue, OmniRouters async tasks).</summary>
+    public PollingOptions Polling { get; } = new();
+
     /// <inheritdoc />
     public override string ToString() => $"Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "***")}";
 }
 
-/// <summary>fal.ai settings: the sync endpoint (<see cref="ServiceOptions.Endpoint"/>) and the queue endpoint.</summary>
+/// <summary>fal.ai settings: the sync endpoint (<see cref="ServiceOptions.Endpoint"/>), the queue, storage, and how jobs are run and watched.</summary>
 public sealed class FalServiceOptions : ServiceOptions
 {
     /// <summary>Creates fal settings with the default endpoints.</summary>
@@ -69,6 +75,56 @@ public sealed class FalServiceOptions : ServiceOptions
     {
     }
 
-    /// <summary>Gets or sets the queue's base URL.</summary>
+    /// <summary>Gets or sets the queue's base URL (default <c>https://queue.fal.run</c>).</summary>
     public Uri QueueEndpoint { get; set; } = new("https://queue.fal.run");
+
+    /// <summary>Gets or sets the storage API's base URL, used to upload local input images (default <c>https://rest.fal.ai</c>).</summary>
+    public Uri StorageEndpoint { get; set; } = new("https://rest.fal.ai");
+
+    /// <summary>Gets or sets how requests run by default: through the queue (the default, with status, logs, cancel and resume) or synchronously.</summary>
+    public FalExecutionMode Mode { get; set; } = FalExecutionMode.Queue;
+
+    /// <summary>Gets or sets whether to follow a queued job through fal's server-sent status stream instead of polling; if the stream drops, polling takes over.</summary>
+    public bool UseStatusStream { get; set; }
+
+    /// <summary>Gets or sets whether status requests ask for the job's logs (<c>logs=1</c>).</summary>
+    public bool IncludeLogs { get; set; }
+
+    /// <summary>Gets or sets what happens to local input images (files, streams, bytes): uploaded to fal storage (default) or inlined as data URIs.</summary>
+    public FalLocalImages LocalImages { get; set; } = FalLocalImages.Upload;
+
+    /// <summary>Gets or sets the uploader for local input images; null uses fal storage (initiate, then PUT the bytes).</summary>
+    public IFalFileUploader? Uploader { get; set; }
+}
+
+/// <summary>How a fal request runs.</summary>
+public enum FalExecutionMode
+{
+    /// <summary>Submit to <c>queue.fal.run</c>, then watch and fetch the result.</summary>
+    Queue,
+
+    /// <summary>POST to <c>fal.run</c> and wait for the output in the response (fal never retries these).</summary>
+    Sync,
+}
+
+/// <summary>What the SDK does with a local input image for a fal model, which takes URLs.</summary>
+public enum FalLocalImages
+{
+    /// <summary>Upload it to fal storage and send the file URL.</summary>
+    Upload,
+
+    /// <summary>Send it inline as a <c>data:</c> URI (fine for small images; accepted by many fal models).</summary>
+    InlineDataUri,
+}
+
+/// <summary>Uploads a local input image somewhere a fal model can read it, and returns the URL.</summary>
+public interface IFalFileUploader
+{
+    /// <summary>Uploads one image.</summary>
+    /// <param name="content">The image bytes; read once, not disposed.</param>
+    /// <param name="contentType">Its media type, for example <c>image/png</c>.</param>
+    /// <param name="fileName">Its file name, with the matching extension.</param>
+    /// <param name="cancellationToken">Stops the upload.</param>
+    /// <returns>A URL the model can fetch.</returns>
+    Task<Uri> UploadAsync(Stream content, string contentType, string fileName, CancellationToken cancellationToken);
 }

@@ -16,6 +16,8 @@ public class LumenfallException : Exception
     private string? _clientRequestId;
     private TimeSpan? _retryAfter;
     private string? _rawBody;
+    private string? _operationId;
+    private string? _rehydrationToken;
 
     /// <summary>Creates an exception with a message.</summary>
     /// <param name="message">What went wrong.</param>
@@ -60,6 +62,21 @@ public class LumenfallException : Exception
 
     /// <summary>Gets the start of the raw response body (at most 4 KB), for diagnosis. Never contains the API key.</summary>
     public string? RawBody { get => _rawBody; init => _rawBody = value; }
+
+    /// <summary>Gets the id of the long-running operation this failure belongs to, when it belongs to one (fal request id, OmniRouters task id).</summary>
+    public string? OperationId { get => _operationId; init => _operationId = value; }
+
+    /// <summary>Gets the token from which <see cref="ImageClient.ResumeOperation"/> rebuilds the operation, when there is one.</summary>
+    public string? RehydrationToken { get => _rehydrationToken; init => _rehydrationToken = value; }
+
+    /// <summary>Records the operation a failure belongs to, unless it already names one.</summary>
+    internal TException ForOperation<TException>(string operationId, string? rehydrationToken)
+        where TException : LumenfallException
+    {
+        _operationId ??= operationId;
+        _rehydrationToken ??= rehydrationToken;
+        return (TException)this;
+    }
 
     /// <summary>Fills in what the SDK learned about the failed call (used by the SDK's exception factory).</summary>
     internal TException With<TException>(in ServiceErrorDetails details)

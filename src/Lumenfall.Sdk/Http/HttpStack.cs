@@ -38,7 +38,7 @@ internal static class HttpStack
 
     /// <summary>The base URLs a service's key may be sent to.</summary>
     public static IReadOnlyList<Uri> Endpoints(ServiceOptions options) =>
-        options is FalServiceOptions fal ? [fal.Endpoint, fal.QueueEndpoint] : [options.Endpoint];
+        options is FalServiceOptions fal ? [fal.Endpoint, fal.QueueEndpoint, fal.StorageEndpoint] : [options.Endpoint];
 
     private static HttpClient Configure(HttpClient client)
     {

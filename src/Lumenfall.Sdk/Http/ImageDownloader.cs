@@ -28,14 +28,15 @@ internal sealed class ImageDownloader
     /// <summary>The downloader used by images created outside a client.</summary>
     public static ImageDownloader Default => Shared.Value;
 
-    /// <summary>Downloads (or decodes) the image at <paramref name="uri"/> into memory.</summary>
-    public async Task<(byte[] Bytes, string? MediaType)> DownloadAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>Downloads (or decodes) the image at <paramref name="url"/> into memory.</summary>
+    public async Task<(byte[] Bytes, string? MediaType)> DownloadAsync(string url, CancellationToken cancellationToken)
     {
-        if (uri.Scheme == "data")
+        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
-            return DataUri.Decode(uri.OriginalString);
+            return DataUri.Decode(url);
         }
 
+        var uri = new Uri(url, UriKind.Absolute);
         using var timeoutSource = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
@@ -106,6 +107,11 @@ internal sealed class ImageDownloader
 /// <summary>Decodes <c>data:[media type][;base64],payload</c> URIs.</summary>
 internal static class DataUri
 {
+    public static bool IsDataUri(string? text) => text?.StartsWith("data:", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>The data URI for bytes of a media type.</summary>
+    public static string Encode(ReadOnlySpan<byte> bytes, string mediaType) => $"data:{mediaType};base64,{Convert.ToBase64String(bytes)}";
+
     public static (byte[] Bytes, string? MediaType) Decode(string uri)
     {
         int comma = uri.IndexOf(',', StringComparison.Ordinal);

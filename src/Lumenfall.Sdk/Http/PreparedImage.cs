@@ -88,6 +88,14 @@ internal sealed class PreparedImage
         }
     }
 
+    /// <summary>Reads the whole image (for an upload or a data URI).</summary>
+    public async Task<byte[]> ReadAllBytesAsync(CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream((int)Math.Min(Length, int.MaxValue));
+        await CreateContent().CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
     /// <summary>A multipart part for this image, readable again on every send.</summary>
     public HttpContent CreateContent()
     {

@@ -14,6 +14,9 @@ internal enum CallPurpose
     /// <summary>A remote cancel: safe to repeat.</summary>
     Cancel,
 
+    /// <summary>Uploading an input image to storage: safe to repeat, may take as long as a generation.</summary>
+    Upload,
+
     /// <summary>Fetching a result image.</summary>
     Download,
 }
@@ -58,33 +61,40 @@ internal sealed class ServiceChannel
 
     /// <summary>
     /// Sends <paramref name="request"/> and reads the successful response with <paramref name="read"/>, all within
-    /// the purpose's timeout. A non-success status becomes the typed exception.
+    /// the purpose's timeout. A non-success status becomes the typed exception, unless <paramref name="accept"/>
+    /// lets <paramref name="read"/> handle it. If <paramref name="read"/> returns the response itself, it is not
+    /// disposed (the caller owns it, for example to read a stream).
     /// </summary>
     public async Task<T> SendAsync<T>(
         HttpRequestMessage request,
         CallPurpose purpose,
         Func<HttpResponseMessage, CallContext, CancellationToken, Task<T>> read,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<HttpStatusCode, bool>? accept = null)
     {
         string clientRequestId = Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
         request.Options.Set(PurposeKey, purpose);
 
-        TimeSpan timeout = purpose == CallPurpose.Generation ? _options.GenerationTimeout : _options.RequestTimeout;
+        TimeSpan timeout = purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout;
         using var timeoutSource = new CancellationTokenSource(timeout, Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var context = new CallContext(clientRequestId, timeout);
+        HttpResponseMessage? response = null;
+        bool keep = false;
         try
         {
-            using HttpResponseMessage response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             context.Response = response;
-            if (!response.IsSuccessStatusCode)
+            if (!response.IsSuccessStatusCode && accept?.Invoke(response.StatusCode) != true)
             {
                 throw await ServiceErrors.FromResponseAsync(Service, response, clientRequestId, _options.ApiKey, Time, linked.Token).ConfigureAwait(false);
             }
 
-            return await read(response, context, linked.Token).ConfigureAwait(false);
+            T result = await read(response, context, linked.Token).ConfigureAwait(false);
+            keep = ReferenceEquals(result, response);
+            return result;
         }
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -95,7 +105,7 @@ internal sealed class ServiceChannel
             throw new LumenfallException($"{Service} sent a response the SDK could not read as JSON: {ex.Message}", ex)
                 .With<LumenfallException>(new ServiceErrorDetails(
                     Service, context.StatusCode, null, null,
-                    context.Response is { } response ? ServiceErrors.RequestIdFrom(response.Headers) : null,
+                    context.Response is { } failed ? ServiceErrors.RequestIdFrom(failed.Headers) : null,
                     clientRequestId, null, null));
         }
         catch (HttpRequestException ex)
@@ -108,7 +118,18 @@ internal sealed class ServiceChannel
                 ClientRequestId = clientRequestId,
             };
         }
+        finally
+        {
+            if (!keep)
+            {
+                response?.Dispose();
+            }
+        }
     }
+
+    /// <summary>Sends a request and returns the open response once its headers are in (for streams); the caller disposes it.</summary>
+    public Task<HttpResponseMessage> OpenAsync(HttpRequestMessage request, CallPurpose purpose, CancellationToken cancellationToken) =>
+        SendAsync(request, purpose, (response, _, _) => Task.FromResult(response), cancellationToken);
 
     private LumenfallTimeoutException Timeout(CallPurpose purpose, TimeSpan timeout, CallContext context, Exception inner)
     {

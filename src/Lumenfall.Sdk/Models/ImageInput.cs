@@ -46,8 +46,11 @@ public sealed class ImageInput
     /// <summary>Gets the bytes when <see cref="Kind"/> is <see cref="ImageInputKind.Bytes"/>.</summary>
     public ReadOnlyMemory<byte> Bytes { get; private init; }
 
-    /// <summary>Gets the URL when <see cref="Kind"/> is <see cref="ImageInputKind.Url"/>.</summary>
-    public Uri? Url { get; private init; }
+    /// <summary>
+    /// Gets the URL when <see cref="Kind"/> is <see cref="ImageInputKind.Url"/>: an absolute <c>http(s)</c> URL or a
+    /// <c>data:</c> URI, as text (a data URI may be longer than <see cref="Uri"/> allows).
+    /// </summary>
+    public string? Url { get; private init; }
 
     /// <summary>Gets the file name sent with the image, when known.</summary>
     public string? FileName { get; }
@@ -102,12 +105,7 @@ public sealed class ImageInput
     public static ImageInput FromUrl(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https" or "data"))
-        {
-            throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
-        }
-
-        return new ImageInput(ImageInputKind.Url, Path.GetFileName(url.IsFile ? url.LocalPath : url.AbsolutePath), null) { Url = url };
+        return url.IsAbsoluteUri ? FromUrl(url.OriginalString) : throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
     }
 
     /// <summary>Creates an input from an <c>http(s)</c> URL or a <c>data:</c> URI string.</summary>
@@ -117,9 +115,17 @@ public sealed class ImageInput
     public static ImageInput FromUrl(string url)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
-        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)
-            ? FromUrl(uri)
-            : throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
+        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && url.Contains(',', StringComparison.Ordinal))
+        {
+            return new ImageInput(ImageInputKind.Url, null, null) { Url = url };
+        }
+
+        if (Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https")
+        {
+            return new ImageInput(ImageInputKind.Url, Path.GetFileName(uri.AbsolutePath), null) { Url = uri.OriginalString };
+        }
+
+        throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
     }
 
     /// <summary>Converts a URL to an input.</summary>
@@ -133,7 +139,7 @@ public sealed class ImageInput
     internal string? KnownMediaType =>
         MediaType
         ?? (Kind == ImageInputKind.Bytes ? ImageMediaTypes.Detect(Bytes.Span) : null)
-        ?? (Kind == ImageInputKind.Url && Url!.Scheme == "data" ? DataUriMediaType(Url.OriginalString) : null)
+        ?? (Kind == ImageInputKind.Url && IsDataUri ? DataUriMediaType(Url!) : null)
         ?? ImageMediaTypes.FromFileName(FileName);
 
     /// <inheritdoc />
@@ -142,8 +148,11 @@ public sealed class ImageInput
         ImageInputKind.File => $"file {FilePath}",
         ImageInputKind.Stream => $"stream {FileName}",
         ImageInputKind.Bytes => $"{Bytes.Length} bytes",
-        _ => Url!.Scheme == "data" ? "data URI" : Url.ToString(),
+        _ => IsDataUri ? "data URI" : Url!,
     };
+
+    /// <summary>Gets whether this is a <c>data:</c> URI.</summary>
+    internal bool IsDataUri => Url?.StartsWith("data:", StringComparison.OrdinalIgnoreCase) == true;
 
     private static string? DataUriMediaType(string dataUri)
     {
@@ -169,6 +178,6 @@ public sealed class ImageInputJsonConverter : JsonConverter<ImageInput>
             throw new InvalidOperationException($"A {value.Kind} image input must be turned into a URL before it can be written as JSON.");
         }
 
-        writer.WriteStringValue(value.Url.OriginalString);
+        writer.WriteStringValue(value.Url);
     }
 }

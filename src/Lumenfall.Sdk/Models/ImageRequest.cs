@@ -51,6 +51,16 @@ public abstract record ImageRequest
     /// <summary>Gets the image inputs sent as multipart file parts, in schema order.</summary>
     internal virtual IReadOnlyList<FileParameter> FileParameters => [];
 
+    /// <summary>Gets the image inputs sent as URLs in the JSON body, in schema order.</summary>
+    internal virtual IReadOnlyList<FileParameter> UrlImageParameters => [];
+
+    /// <summary>Returns a copy in which each URL image input found in <paramref name="replacements"/> is swapped (after an upload).</summary>
+    internal virtual ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this;
+
+    /// <summary>Swaps inputs in a list, keeping order; null stays null.</summary>
+    private protected static IList<ImageInput>? Replace(IList<ImageInput>? inputs, IReadOnlyDictionary<ImageInput, ImageInput> replacements) =>
+        inputs?.Select(i => replacements.TryGetValue(i, out ImageInput? replaced) ? replaced : i).ToList();
+
     /// <summary>Gets the source-generated JSON contract of the concrete record.</summary>
     private protected abstract JsonTypeInfo JsonTypeInfo { get; }
 
@@ -162,6 +172,29 @@ public abstract record FalImageRequest : ImageRequest
     /// <inheritdoc />
     [JsonIgnore]
     public sealed override ImageService Service => ImageService.Fal;
+
+    /// <summary>Gets or sets queue settings for this request (start timeout, priority, runner hint, no-retry, webhook, mode).</summary>
+    [JsonIgnore]
+    public FalSubmitOptions? Submit { get; set; }
+
+    /// <inheritdoc />
+    private protected override void ValidateCommon(RequestValidator validator)
+    {
+        if (Submit?.StartTimeout is TimeSpan start && start <= TimeSpan.FromSeconds(1))
+        {
+            validator.Add("x-fal-request-timeout", ValidationRule.Minimum, $"the start timeout must be more than 1 second (was {start})");
+        }
+
+        if (Submit?.Priority is FalQueuePriority priority && priority.Value is not ("normal" or "low"))
+        {
+            validator.Add("x-fal-queue-priority", ValidationRule.AllowedValues, $"must be one of normal, low (was '{priority.Value}')");
+        }
+
+        if (Submit?.WebhookUrl is Uri webhook && (!webhook.IsAbsoluteUri || webhook.Scheme is not ("http" or "https")))
+        {
+            validator.Add("fal_webhook", "url", $"must be an absolute http(s) URL (was '{webhook}')");
+        }
+    }
 }
 
 /// <summary>A request for a model on OmniRouters.</summary>

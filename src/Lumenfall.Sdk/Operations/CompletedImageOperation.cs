@@ -1,6 +1,6 @@
 namespace Lumenfall.Sdk;
 
-/// <summary>The operation of a synchronous service: it finished before it was returned.</summary>
+/// <summary>The operation of a synchronous call: it finished before it was returned.</summary>
 internal sealed class CompletedImageOperation(ImageGenerationResult result) : ImageOperation
 {
     public override string Id => result.RequestId ?? result.ClientRequestId ?? string.Empty;
@@ -15,5 +15,6 @@ internal sealed class CompletedImageOperation(ImageGenerationResult result) : Im
 
     public override Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status);
 
-    public override Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) => Task.FromResult(result);
+    public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default) =>
+        Task.FromResult(result);
 }

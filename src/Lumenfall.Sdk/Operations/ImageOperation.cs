@@ -1,9 +1,14 @@
+using System.Runtime.CompilerServices;
+
 namespace Lumenfall.Sdk;
 
 /// <summary>Where a long-running image operation stands.</summary>
 public enum ImageOperationStatus
 {
-    /// <summary>Accepted, waiting for a worker.</summary>
+    /// <summary>The SDK has not asked yet (a resumed operation before its first update).</summary>
+    Unknown,
+
+    /// <summary>Accepted, waiting for a worker (see <see cref="ImageOperation.QueuePosition"/>).</summary>
     Queued,
 
     /// <summary>Running.</summary>
@@ -17,14 +22,47 @@ public enum ImageOperationStatus
 
     /// <summary>Canceled before it finished.</summary>
     Canceled,
+}
 
-    /// <summary>The service reported a status the SDK does not know; polling continues.</summary>
+/// <summary>What a remote cancel achieved. None of these is an error.</summary>
+public enum CancelOutcome
+{
+    /// <summary>The service accepted the cancel; a running job stops if its worker honours the signal.</summary>
+    CancellationRequested,
+
+    /// <summary>The job was still queued and has been removed.</summary>
+    Canceled,
+
+    /// <summary>Too late: the job had already finished.</summary>
+    AlreadyCompleted,
+
+    /// <summary>The service does not know the job.</summary>
+    NotFound,
+
+    /// <summary>The service answered with something the SDK does not know.</summary>
     Unknown,
 }
 
+/// <summary>One log line an operation produced.</summary>
+/// <param name="Message">The text.</param>
+/// <param name="Level">The level, for example <c>INFO</c>, when given.</param>
+/// <param name="Timestamp">When it was written, when given.</param>
+public sealed record OperationLog(string Message, string? Level = null, DateTimeOffset? Timestamp = null);
+
+/// <summary>A change seen while watching an operation.</summary>
+/// <param name="Status">The status now.</param>
+/// <param name="QueuePosition">The position in the queue while queued (0 is next), when the service says.</param>
+/// <param name="NewLogs">Log lines not reported before.</param>
+/// <param name="Elapsed">Time since the SDK started watching.</param>
+/// <param name="RawStatus">The service's own status text, for example <c>IN_QUEUE</c>.</param>
+public sealed record OperationUpdate(ImageOperationStatus Status, int? QueuePosition, IReadOnlyList<OperationLog> NewLogs, TimeSpan Elapsed, string? RawStatus);
+
 /// <summary>
-/// A generation that runs on the service while the caller waits, polls or leaves: an id, a status, and the
-/// result when it is done. Services that answer synchronously return an operation that is already complete.
+/// A generation that runs on the service while the caller waits, polls or leaves: an id, a status, logs, and the
+/// result when it is done. Save <see cref="RehydrationToken"/> to resume it elsewhere with
+/// <see cref="ImageClient.ResumeOperation"/>. The caller's cancellation token stops waiting, never the remote job;
+/// <see cref="CancelAsync"/> cancels the job. Services that answer synchronously return an operation that is
+/// already complete.
 /// </summary>
 public abstract class ImageOperation
 {
@@ -33,7 +71,7 @@ public abstract class ImageOperation
     {
     }
 
-    /// <summary>Gets the service's id for the operation (request id or task id).</summary>
+    /// <summary>Gets the service's id for the operation (fal request id, OmniRouters task id, Lumenfall request id).</summary>
     public abstract string Id { get; }
 
     /// <summary>Gets the model the operation runs.</summary>
@@ -45,20 +83,57 @@ public abstract class ImageOperation
     /// <summary>Gets the last status seen.</summary>
     public abstract ImageOperationStatus Status { get; }
 
+    /// <summary>Gets the position in the queue while queued (0 is next), when the service says.</summary>
+    public virtual int? QueuePosition => null;
+
+    /// <summary>Gets every log line seen so far.</summary>
+    public virtual IReadOnlyList<OperationLog> Logs => [];
+
     /// <summary>Gets whether the operation has finished (succeeded, failed or canceled).</summary>
     public bool HasCompleted => Status is ImageOperationStatus.Succeeded or ImageOperationStatus.Failed or ImageOperationStatus.Canceled;
 
-    /// <summary>Gets the result once the operation has succeeded; otherwise <see langword="null"/>.</summary>
+    /// <summary>Gets the result once it has been fetched (after <see cref="WaitForCompletionAsync(CancellationToken)"/>); otherwise <see langword="null"/>.</summary>
     public abstract ImageGenerationResult? Value { get; }
+
+    /// <summary>
+    /// Gets a string from which <see cref="ImageClient.ResumeOperation"/> rebuilds this operation in another
+    /// process. It holds ids and URLs, never a key. Null for an operation that cannot be resumed.
+    /// </summary>
+    public virtual string? RehydrationToken => null;
 
     /// <summary>Asks the service once for the current status.</summary>
     /// <param name="cancellationToken">Stops the call (not the remote operation).</param>
     /// <returns>The status now.</returns>
+    /// <exception cref="LumenfallException">The service refused or failed the call; the exception carries the operation id and token.</exception>
     public abstract Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Waits until the operation finishes and returns its result.</summary>
     /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>
     /// <returns>The result.</returns>
-    /// <exception cref="LumenfallException">The operation failed or was canceled.</exception>
-    public abstract Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default);
+    /// <exception cref="LumenfallOperationFailedException">The operation failed or was canceled.</exception>
+    public Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
+        WaitForCompletionAsync(null, cancellationToken);
+
+    /// <summary>Waits until the operation finishes, reporting each change, and returns its result.</summary>
+    /// <param name="progress">Receives every status change and new log lines; may be null.</param>
+    /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="LumenfallOperationFailedException">The operation failed or was canceled.</exception>
+    public abstract Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams each change until the operation finishes; then <see cref="WaitForCompletionAsync(CancellationToken)"/> returns the result at once.</summary>
+    /// <param name="cancellationToken">Stops the watching, never the remote operation.</param>
+    /// <returns>The updates, ending with the terminal one.</returns>
+    public virtual async IAsyncEnumerable<OperationUpdate> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield return new OperationUpdate(Status, QueuePosition, Logs, TimeSpan.Zero, null);
+    }
+
+    /// <summary>Asks the service to cancel the job. A job that already finished is reported, not thrown.</summary>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>What the cancel achieved.</returns>
+    /// <exception cref="LumenfallException">The service refused or failed the call.</exception>
+    public virtual Task<CancelOutcome> CancelAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(HasCompleted ? CancelOutcome.AlreadyCompleted : CancelOutcome.Unknown);
 }

@@ -44,6 +44,21 @@ public sealed class GeneratedImage
     /// <summary>Gets the prompt the model actually used, when the service rewrote it.</summary>
     public string? RevisedPrompt { get; }
 
+    /// <summary>Gets the width in pixels, when the service reports it.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Gets the height in pixels, when the service reports it.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>Gets the file name the service gave the image, when it gave one (used by <see cref="SaveAsync(string, CancellationToken)"/> for a folder).</summary>
+    public string? FileName { get; init; }
+
+    /// <summary>Gets the size in bytes the service reports, when it reports one.</summary>
+    public long? FileSize { get; init; }
+
+    /// <summary>Gets whether the service's safety checker flagged the image, when it says.</summary>
+    public bool? HasNsfwConcepts { get; init; }
+
     /// <summary>Gets the downloader of the client that produced this image (no credentials, its timeout and size cap).</summary>
     internal ImageDownloader Downloader { get; init; } = ImageDownloader.Default;
 
@@ -76,7 +91,8 @@ public sealed class GeneratedImage
     /// <summary>
     /// Saves the image to a file whose extension matches the image's real format: <c>cat</c> or <c>cat.png</c>
     /// holding a JPEG is written as <c>cat.jpg</c>. When <paramref name="path"/> is an existing folder, the file
-    /// is named after the URL's last segment (or <c>image</c>).
+    /// is named after the service's <see cref="FileName"/>, else the URL's last segment, else <c>image</c>; a
+    /// service-provided name that would leave the folder is refused.
     /// </summary>
     /// <param name="path">A file path, or an existing folder.</param>
     /// <param name="cancellationToken">Stops the download or the write.</param>
@@ -106,12 +122,22 @@ public sealed class GeneratedImage
             return (data.ToArray(), MediaType);
         }
 
-        (byte[] bytes, string? mediaType) = await Downloader.DownloadAsync(Uri!, cancellationToken).ConfigureAwait(false);
+        (byte[] bytes, string? mediaType) = await Downloader.DownloadAsync(Uri!.OriginalString, cancellationToken).ConfigureAwait(false);
         return (bytes, ImageMediaTypes.Detect(bytes) ?? ImageMediaTypes.Normalize(mediaType) ?? MediaType);
     }
 
     private string SafeFileName()
     {
+        if (!string.IsNullOrEmpty(FileName))
+        {
+            if (FileName.IndexOfAny(['/', '\\', ':']) >= 0 || FileName.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(FileName))
+            {
+                throw new LumenfallException($"Refusing to save under the service-provided file name '{FileName}': it would leave the target folder. Pass a file path instead.");
+            }
+
+            return Path.GetFileNameWithoutExtension(FileName);
+        }
+
         string name = Uri is { Scheme: "http" or "https" } ? Path.GetFileNameWithoutExtension(Uri.AbsolutePath) : string.Empty;
         name = string.Concat(name.Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.'));
         return name.Trim('.').Length == 0 ? "image" : name.Trim('.');

@@ -63,8 +63,14 @@ public sealed class ImageGenerationResult
     /// <summary>Gets the currency of <see cref="Cost"/>, for example <c>USD</c>.</summary>
     public string? CostCurrency { get; init; }
 
-    /// <summary>Gets the seed the model used, when the service reports it (a 64-bit value).</summary>
+    /// <summary>Gets the seed the model used, when the service reports it (a 64-bit value; fal's exceed 2^53).</summary>
     public long? Seed { get; init; }
+
+    /// <summary>Gets the prompt the service reports having used (fal <c>prompt</c>).</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>Gets the service's timings in seconds by name (fal <c>timings</c>, for example <c>inference</c>).</summary>
+    public IReadOnlyDictionary<string, double>? Timings { get; init; }
 }
 
 /// <summary>Token usage of a token-priced image model (GPT Image 2).</summary>

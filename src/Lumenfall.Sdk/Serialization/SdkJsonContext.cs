@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Lumenfall.Sdk.Transports.Fal;
 using Lumenfall.Sdk.Transports.Lumenfall;
 
 namespace Lumenfall.Sdk.Serialization;
@@ -12,6 +13,12 @@ namespace Lumenfall.Sdk.Serialization;
     PropertyNameCaseInsensitive = false,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(OperationState))]
+[JsonSerializable(typeof(FalQueueStatus))]
+[JsonSerializable(typeof(FalOutput))]
+[JsonSerializable(typeof(FalCancelResponse))]
+[JsonSerializable(typeof(FalUploadInitiateRequest))]
+[JsonSerializable(typeof(FalUploadInitiateResponse))]
 [JsonSerializable(typeof(LumenfallImagesResponse))]
 [JsonSerializable(typeof(LumenfallModelList))]
 [JsonSerializable(typeof(LumenfallModelData))]

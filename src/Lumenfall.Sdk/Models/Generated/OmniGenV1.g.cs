@@ -102,6 +102,12 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", InputImages?.ToList(), IsList: true)];
+
+    /// <inheritdoc />
+    internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with { InputImages = Replace(InputImages, replacements) };
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV1Request;
 
     /// <inheritdoc />

@@ -164,6 +164,12 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("images", Images?.ToList(), IsList: true)];
+
+    /// <inheritdoc />
+    internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with { Images = Replace(Images, replacements) };
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniImageRequest;
 
     /// <inheritdoc />

@@ -201,7 +201,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         var images = (body.Data ?? [])
             .Select(d => (Url: Text(d.Url), d.Base64Json, Revised: Text(d.RevisedPrompt)))
             .Where(d => d.Url is not null || d.Base64Json is not null)
-            .Select(d => new GeneratedImage(d.Url is null ? null : new Uri(d.Url), d.Base64Json, mediaType, d.Revised) { Downloader = downloader })
+            .Select(d => ImageResults.Create(d.Url, d.Base64Json, mediaType, d.Revised, downloader))
             .ToList();
         if (images.Count == 0)
         {

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lumenfall.Sdk.Http;
+using Lumenfall.Sdk.Serialization;
+
+namespace Lumenfall.Sdk;
+
+/// <summary>
+/// Everything needed to find an operation again: what the rehydration token carries (ids and URLs, never a key).
+/// </summary>
+internal sealed record OperationState
+{
+    private const string Prefix = "lmfop1.";
+
+    [JsonPropertyName("service")]
+    [JsonConverter(typeof(JsonStringEnumConverter<ImageService>))]
+    public required ImageService Service { get; init; }
+
+    [JsonPropertyName("model")]
+    public required string ModelId { get; init; }
+
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("status_url")]
+    public string? StatusUrl { get; init; }
+
+    [JsonPropertyName("response_url")]
+    public string? ResponseUrl { get; init; }
+
+    [JsonPropertyName("cancel_url")]
+    public string? CancelUrl { get; init; }
+
+    /// <summary>The token: a versioned, URL-safe base64 of this record's JSON.</summary>
+    public string ToToken() =>
+        Prefix + Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this, SdkJsonContext.Default.OperationState))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Reads a token made by <see cref="ToToken"/>.</summary>
+    /// <exception cref="ArgumentException">The text is not a rehydration token of this SDK.</exception>
+    public static OperationState FromToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        try
+        {
+            if (!token.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                throw new FormatException("missing prefix");
+            }
+
+            string base64 = token[Prefix.Length..].Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+            OperationState? state = JsonSerializer.Deserialize(Convert.FromBase64String(base64), SdkJsonContext.Default.OperationState);
+            return state is { Id.Length: > 0, ModelId.Length: > 0 } ? state : throw new FormatException("empty state");
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            throw new ArgumentException("The text is not a rehydration token of Lumenfall.Sdk (it should start with 'lmfop1.').", nameof(token), ex);
+        }
+    }
+}
+
+/// <summary>How often a client polls an operation.</summary>
+public sealed class PollingOptions
+{
+    /// <summary>Gets or sets the first wait between polls.</summary>
+    public TimeSpan InitialInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gets or sets the longest wait between polls.</summary>
+    public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets how much each wait grows over the last (1 keeps it constant).</summary>
+    public double BackoffMultiplier { get; set; } = 1.5;
+
+    /// <summary>Gets or sets the most time <see cref="ImageClient.GenerateAsync"/> waits for a queued job (default 30 minutes).</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The wait before poll number <paramref name="attempt"/> (0 is the first), at least what the service asked for.</summary>
+    internal TimeSpan Interval(int attempt, TimeSpan? retryAfter)
+    {
+        double ms = InitialInterval.TotalMilliseconds * Math.Pow(Math.Max(1, BackoffMultiplier), Math.Min(attempt, 64));
+        TimeSpan interval = TimeSpan.FromMilliseconds(Math.Min(ms, MaxInterval.TotalMilliseconds));
+        return retryAfter is TimeSpan asked && asked > interval ? asked : interval;
+    }
+}
+
+/// <summary>What one look at an operation showed.</summary>
+internal sealed record OperationSnapshot(
+    ImageOperationStatus Status,
+    string? RawStatus,
+    int? QueuePosition = null,
+    IReadOnlyList<OperationLog>? Logs = null,
+    ErrorBody? Error = null,
+    TimeSpan? RetryAfter = null,
+    ImageGenerationResult? Result = null);
+
+/// <summary>One service's way of looking after an operation: status, result, cancel, and optionally a status stream.</summary>
+internal interface IOperationProtocol
+{
+    ImageService Service { get; }
+
+    PollingOptions Polling { get; }
+
+    Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken);
+
+    Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken);
+
+    Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken);
+
+    /// <summary>A server-pushed stream of snapshots, or null to poll.</summary>
+    IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken);
+}

@@ -1,0 +1,341 @@
+using System.Runtime.CompilerServices;
+using Lumenfall.Sdk.Http;
+
+namespace Lumenfall.Sdk;
+
+/// <summary>
+/// The operation of a queued service (fal queue, OmniRouters async tasks): polls through the service's
+/// protocol with backoff on the client's clock, or follows the service's status stream and falls back to
+/// polling if the stream drops. Every failure carries the operation id and rehydration token.
+/// </summary>
+internal sealed class PolledImageOperation : ImageOperation
+{
+    private readonly IOperationProtocol _protocol;
+    private readonly OperationState _state;
+    private readonly TimeProvider _time;
+    private readonly bool _useStream;
+    private readonly object _gate = new();
+    private readonly List<OperationLog> _logs = [];
+    private readonly HashSet<OperationLog> _seenLogs = [];
+    private ImageOperationStatus _status;
+    private int? _queuePosition;
+    private string? _rawStatus;
+    private ErrorBody? _error;
+    private TimeSpan? _retryAfter;
+    private ImageGenerationResult? _value;
+    private string? _token;
+
+    public PolledImageOperation(IOperationProtocol protocol, OperationState state, TimeProvider time, bool useStream, OperationSnapshot? initial)
+    {
+        _protocol = protocol;
+        _state = state;
+        _time = time;
+        _useStream = useStream;
+        if (initial is not null)
+        {
+            Apply(initial);
+        }
+    }
+
+    public override string Id => _state.Id;
+
+    public override string ModelId => _state.ModelId;
+
+    public override ImageService Service => _state.Service;
+
+    public override ImageOperationStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status;
+            }
+        }
+    }
+
+    public override int? QueuePosition
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queuePosition;
+            }
+        }
+    }
+
+    public override IReadOnlyList<OperationLog> Logs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _logs];
+            }
+        }
+    }
+
+    public override ImageGenerationResult? Value
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _value;
+            }
+        }
+    }
+
+    public override string RehydrationToken => _token ??= _state.ToToken();
+
+    internal OperationState State => _state;
+
+    public override async Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    {
+        OperationSnapshot snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, cancellationToken)).ConfigureAwait(false);
+        Apply(snapshot);
+        return Status;
+    }
+
+    public override async Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default)
+    {
+        await foreach (OperationUpdate update in WatchAsync(cancellationToken).ConfigureAwait(false))
+        {
+            progress?.Report(update);
+        }
+
+        return await FinishAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async IAsyncEnumerable<OperationUpdate> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long started = _time.GetTimestamp();
+        if (HasCompleted)
+        {
+            yield return Update([], started);
+            yield break;
+        }
+
+        if (_useStream && _protocol.StreamStatus(_state, cancellationToken) is { } stream)
+        {
+            IAsyncEnumerator<OperationSnapshot> events = stream.GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    OperationSnapshot? snapshot = null;
+                    try
+                    {
+                        if (await events.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            snapshot = events.Current;
+                        }
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is LumenfallException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
+                    {
+                        // The stream dropped: polling takes over below, the operation is not lost.
+                        snapshot = null;
+                    }
+
+                    if (snapshot is null)
+                    {
+                        break;
+                    }
+
+                    yield return Update(Apply(snapshot), started);
+                    if (HasCompleted)
+                    {
+                        yield break;
+                    }
+                }
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(events).ConfigureAwait(false);
+            }
+        }
+
+        bool waitFirst = Status != ImageOperationStatus.Unknown;
+        int attempt = 0;
+        while (!HasCompleted)
+        {
+            if (waitFirst)
+            {
+                TimeSpan? asked;
+                lock (_gate)
+                {
+                    asked = _retryAfter;
+                }
+
+                await Task.Delay(_protocol.Polling.Interval(attempt++, asked), _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            waitFirst = true;
+            OperationSnapshot snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, cancellationToken)).ConfigureAwait(false);
+            yield return Update(Apply(snapshot), started);
+        }
+    }
+
+    public override async Task<CancelOutcome> CancelAsync(CancellationToken cancellationToken = default)
+    {
+        CancelOutcome outcome = await GuardAsync(() => _protocol.CancelAsync(_state, cancellationToken)).ConfigureAwait(false);
+        if (outcome == CancelOutcome.Canceled)
+        {
+            Apply(new OperationSnapshot(ImageOperationStatus.Canceled, "CANCELED"));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Waits for the operation within <paramref name="timeout"/>; a timeout or the caller's cancellation becomes an
+    /// exception that carries the operation id and token (the job keeps running on the service).
+    /// </summary>
+    internal async Task<ImageGenerationResult> WaitWithinAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            return await WaitForCompletionAsync(null, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new LumenfallTimeoutException(
+                $"{Service}: operation {Id} did not finish within {timeout}; it may still finish and be billed. Resume it with its rehydration token, or cancel it.",
+                timeout)
+            {
+                Service = Service,
+                OperationId = Id,
+                RehydrationToken = RehydrationToken,
+                RequestId = Id,
+            };
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not LumenfallWaitCanceledException)
+        {
+            throw new LumenfallWaitCanceledException(Id, RehydrationToken, ex);
+        }
+    }
+
+    private async Task<ImageGenerationResult> FinishAsync(CancellationToken cancellationToken)
+    {
+        ImageOperationStatus status;
+        ErrorBody? error;
+        lock (_gate)
+        {
+            if (_value is not null)
+            {
+                return _value;
+            }
+
+            status = _status;
+            error = _error;
+        }
+
+        if (status == ImageOperationStatus.Succeeded)
+        {
+            ImageGenerationResult result;
+            try
+            {
+                result = await _protocol.GetResultAsync(_state, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LumenfallException ex) when (ex.StatusCode is { } code && (int)code is >= 400 and < 500 and not 408 and not 429)
+            {
+                // The service refused to hand over a result: the run failed after all.
+                throw Failed($"{Service}: operation {Id} finished but its result was refused: {ex.Message}", ImageOperationStatus.Failed, ex.ErrorCode, ex.ErrorType, ex);
+            }
+            catch (LumenfallException ex)
+            {
+                ex.ForOperation<LumenfallException>(Id, RehydrationToken);
+                throw;
+            }
+
+            lock (_gate)
+            {
+                _value ??= result;
+                return _value;
+            }
+        }
+
+        string what = status == ImageOperationStatus.Canceled ? "was canceled" : "failed";
+        throw Failed(
+            $"{Service}: operation {Id} {what}{(error?.Message is { } message ? ": " + message : ".")}",
+            status,
+            error?.Code,
+            error?.Type,
+            null);
+    }
+
+    private LumenfallOperationFailedException Failed(string message, ImageOperationStatus status, string? code, string? type, Exception? inner) =>
+        new LumenfallOperationFailedException(message, status, inner)
+            .With<LumenfallOperationFailedException>(new ServiceErrorDetails(Service, null, code, type, Id, null, null, null))
+            .ForOperation<LumenfallOperationFailedException>(Id, RehydrationToken);
+
+    private IReadOnlyList<OperationLog> Apply(OperationSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            if (_status is ImageOperationStatus.Succeeded or ImageOperationStatus.Failed or ImageOperationStatus.Canceled
+                && snapshot.Status != _status && _value is not null)
+            {
+                return [];   // a finished operation with its result never moves again
+            }
+
+            _status = snapshot.Status;
+            _rawStatus = snapshot.RawStatus;
+            _queuePosition = snapshot.Status == ImageOperationStatus.Queued ? snapshot.QueuePosition : null;
+            _retryAfter = snapshot.RetryAfter;
+            _error = snapshot.Error ?? _error;
+            if (snapshot.Result is not null)
+            {
+                _value ??= snapshot.Result;
+            }
+
+            var fresh = new List<OperationLog>();
+            foreach (OperationLog log in snapshot.Logs ?? [])
+            {
+                if (_seenLogs.Add(log))
+                {
+                    _logs.Add(log);
+                    fresh.Add(log);
+                }
+            }
+
+            return fresh;
+        }
+    }
+
+    private OperationUpdate Update(IReadOnlyList<OperationLog> newLogs, long started)
+    {
+        lock (_gate)
+        {
+            return new OperationUpdate(_status, _queuePosition, newLogs, _time.GetElapsedTime(started), _rawStatus);
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (LumenfallException ex)
+        {
+            ex.ForOperation<LumenfallException>(Id, RehydrationToken);
+            throw;
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<OperationSnapshot> events)
+    {
+        try
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Closing a dropped stream may fail; the operation is tracked by polling.
+        }
+    }
+}
