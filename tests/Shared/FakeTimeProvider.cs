@@ -9,7 +9,8 @@ internal sealed class FakeTimeProvider : TimeProvider
     private readonly object _gate = new();
     private readonly List<FakeTimer> _timers = [];
     private DateTimeOffset _now;
-    private TaskCompletionSource _timerScheduled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Scheduled> _scheduled = [];
+    private readonly List<(Func<TimeSpan, bool> Filter, TaskCompletionSource<TimeSpan> Waiter)> _waiters = [];
 
     public FakeTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
@@ -51,13 +52,34 @@ internal sealed class FakeTimeProvider : TimeProvider
         return timer;
     }
 
-    /// <summary>Completes when a timer with a finite due time has been scheduled since the last call.</summary>
-    public Task WaitForTimerAsync()
+    /// <summary>
+    /// Returns the due time of the next timer scheduled (since the last call) whose due time matches
+    /// <paramref name="filter"/>, waiting for one if none has been scheduled yet. Lets a test see the SDK's waits
+    /// (for example poll intervals) and advance by exactly that much.
+    /// </summary>
+    public Task<TimeSpan> NextTimerAsync(Func<TimeSpan, bool> filter)
     {
         lock (_gate)
         {
-            return _timerScheduled.Task;
+            Scheduled? ready = _scheduled.FirstOrDefault(s => !s.Taken && filter(s.DueTime));
+            if (ready is not null)
+            {
+                ready.Taken = true;
+                return Task.FromResult(ready.DueTime);
+            }
+
+            var waiter = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((filter, waiter));
+            return waiter.Task;
         }
+    }
+
+    /// <summary>Waits for the next timer of at most <paramref name="max"/> and advances the clock by its due time.</summary>
+    public async Task<TimeSpan> AdvanceToNextTimerAsync(TimeSpan max)
+    {
+        TimeSpan due = await NextTimerAsync(d => d <= max).WaitAsync(TimeSpan.FromSeconds(10));
+        Advance(due);
+        return due;
     }
 
     /// <summary>Moves the clock forward, firing every timer that falls due on the way, in order.</summary>
@@ -91,19 +113,27 @@ internal sealed class FakeTimeProvider : TimeProvider
 
     private void Schedule(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
     {
-        TaskCompletionSource? signal = null;
+        TaskCompletionSource<TimeSpan>? waiter = null;
         lock (_gate)
         {
             timer.Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
             timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : _now + dueTime;
             if (timer.DueAt is not null)
             {
-                signal = _timerScheduled;
-                _timerScheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var scheduled = new Scheduled(dueTime);
+                int index = _waiters.FindIndex(w => w.Filter(dueTime));
+                if (index >= 0)
+                {
+                    waiter = _waiters[index].Waiter;
+                    _waiters.RemoveAt(index);
+                    scheduled.Taken = true;
+                }
+
+                _scheduled.Add(scheduled);
             }
         }
 
-        signal?.TrySetResult();
+        waiter?.TrySetResult(dueTime);
     }
 
     private void Remove(FakeTimer timer)
@@ -112,6 +142,13 @@ internal sealed class FakeTimeProvider : TimeProvider
         {
             _timers.Remove(timer);
         }
+    }
+
+    private sealed class Scheduled(TimeSpan dueTime)
+    {
+        public TimeSpan DueTime { get; } = dueTime;
+
+        public bool Taken { get; set; }
     }
 
     private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer

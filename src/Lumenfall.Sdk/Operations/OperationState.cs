@@ -79,7 +79,7 @@ public sealed class PollingOptions
     internal TimeSpan Interval(int attempt, TimeSpan? retryAfter)
     {
         double ms = InitialInterval.TotalMilliseconds * Math.Pow(Math.Max(1, BackoffMultiplier), Math.Min(attempt, 64));
-        TimeSpan interval = TimeSpan.FromMilliseconds(Math.Min(ms, MaxInterval.TotalMilliseconds));
+        TimeSpan interval = TimeSpan.FromMilliseconds(Math.Round(Math.Min(ms, MaxInterval.TotalMilliseconds)));
         return retryAfter is TimeSpan asked && asked > interval ? asked : interval;
     }
 }

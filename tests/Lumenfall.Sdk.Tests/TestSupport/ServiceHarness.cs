@@ -55,6 +55,22 @@ internal sealed class ServiceHarness
             return Json(status, json, headers);
         });
 
+    /// <summary>Answers successive requests to <paramref name="url"/> with successive replies; the last one repeats.</summary>
+    public void RespondSequence(HttpMethod method, string url, params Reply[] replies)
+    {
+        var queue = new Queue<Reply>(replies);
+        Mock.When(method, url).Respond(async request =>
+        {
+            Requests.Add(await CapturedRequest.FromAsync(request));
+            Reply reply = queue.Count > 1 ? queue.Dequeue() : queue.Peek();
+            return Json(reply.Status, reply.Body, reply.Headers);
+        });
+    }
+
+    /// <summary>The requests sent to a URL (path only, query ignored), in order.</summary>
+    public List<CapturedRequest> To(string url) =>
+        Requests.Where(r => r.Uri.GetLeftPart(UriPartial.Path) == url).ToList();
+
     /// <summary>Answers with bytes of a media type, recording each request.</summary>
     public void RespondBytes(string url, byte[] body, string mediaType) =>
         Mock.When(HttpMethod.Get, url).Respond(async request =>
@@ -80,6 +96,9 @@ internal sealed class ServiceHarness
             return await base.SendAsync(request, cancellationToken);
         }
     }
+
+    /// <summary>One canned reply.</summary>
+    internal sealed record Reply(string Body, HttpStatusCode Status = HttpStatusCode.OK, params (string Name, string Value)[] Headers);
 
     public static HttpResponseMessage Json(HttpStatusCode status, string json, params (string Name, string Value)[] headers)
     {
