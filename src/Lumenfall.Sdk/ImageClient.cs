@@ -3,6 +3,7 @@ using Lumenfall.Sdk.Http;
 using Lumenfall.Sdk.Transports;
 using Lumenfall.Sdk.Transports.Fal;
 using Lumenfall.Sdk.Transports.Lumenfall;
+using Lumenfall.Sdk.Transports.OmniRouters;
 
 namespace Lumenfall.Sdk;
 
@@ -175,6 +176,7 @@ public class ImageClient
         [
             new LumenfallTransport(Channel(ImageService.Lumenfall), downloader),
             new FalTransport(Channel(ImageService.Fal), options.Fal, downloader),
+            new OmniRoutersTransport(Channel(ImageService.OmniRouters), options.OmniRouters, downloader),
         ];
     }
 

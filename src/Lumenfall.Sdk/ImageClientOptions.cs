@@ -10,10 +10,7 @@ public sealed class ImageClientOptions
     public FalServiceOptions Fal { get; } = new();
 
     /// <summary>Gets the OmniRouters settings (default endpoint <c>https://omnirouters.com/v1</c>; polls every 5 seconds as the service recommends).</summary>
-    public ServiceOptions OmniRouters { get; } = new(new Uri("https://omnirouters.com/v1"))
-    {
-        Polling = { InitialInterval = TimeSpan.FromSeconds(5), MaxInterval = TimeSpan.FromSeconds(5), BackoffMultiplier = 1 },
-    };
+    public OmniRoutersServiceOptions OmniRouters { get; } = new();
 
     /// <summary>Gets or sets the clock used for every wait and timeout (replace it in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -95,6 +92,25 @@ public sealed class FalServiceOptions : ServiceOptions
 
     /// <summary>Gets or sets the uploader for local input images; null uses fal storage (initiate, then PUT the bytes).</summary>
     public IFalFileUploader? Uploader { get; set; }
+}
+
+/// <summary>OmniRouters settings.</summary>
+public sealed class OmniRoutersServiceOptions : ServiceOptions
+{
+    /// <summary>Creates OmniRouters settings with the default endpoint and a 5-second poll interval.</summary>
+    public OmniRoutersServiceOptions()
+        : base(new Uri("https://omnirouters.com/v1"))
+    {
+        Polling.InitialInterval = TimeSpan.FromSeconds(5);
+        Polling.MaxInterval = TimeSpan.FromSeconds(5);
+        Polling.BackoffMultiplier = 1;
+    }
+
+    /// <summary>
+    /// Gets or sets whether <see cref="ImageClient.GenerateAsync"/> creates an async task (<c>?async=true</c>) and
+    /// polls it, instead of one synchronous call. <see cref="ImageClient.StartAsync"/> always creates a task.
+    /// </summary>
+    public bool UseAsyncTasks { get; set; }
 }
 
 /// <summary>How a fal request runs.</summary>

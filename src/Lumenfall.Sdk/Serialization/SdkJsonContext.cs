@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Lumenfall.Sdk.Transports.Fal;
 using Lumenfall.Sdk.Transports.Lumenfall;
+using Lumenfall.Sdk.Transports.OmniRouters;
 
 namespace Lumenfall.Sdk.Serialization;
 
@@ -14,6 +15,7 @@ namespace Lumenfall.Sdk.Serialization;
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(OperationState))]
+[JsonSerializable(typeof(OmniRoutersImagesResponse))]
 [JsonSerializable(typeof(FalQueueStatus))]
 [JsonSerializable(typeof(FalOutput))]
 [JsonSerializable(typeof(FalCancelResponse))]

@@ -197,12 +197,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             throw ServiceErrors.Create(details with { RawBody = body.Error?.GetRawText() }, error, channel.Options.ApiKey);
         }
 
-        string? mediaType = ImageMediaTypes.FromFormat(Text(body.OutputFormat));
-        var images = (body.Data ?? [])
-            .Select(d => (Url: Text(d.Url), d.Base64Json, Revised: Text(d.RevisedPrompt)))
-            .Where(d => d.Url is not null || d.Base64Json is not null)
-            .Select(d => ImageResults.Create(d.Url, d.Base64Json, mediaType, d.Revised, downloader))
-            .ToList();
+        List<GeneratedImage> images = WireImages.ToImages(body.Data, Text(body.OutputFormat), downloader);
         if (images.Count == 0)
         {
             throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")
@@ -216,9 +211,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             Created = body.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
             Size = Text(body.Size),
             OutputFormat = Text(body.OutputFormat),
-            Usage = body.Usage is { } u
-                ? new ImageUsage(u.InputTokens, u.OutputTokens, u.TotalTokens, u.InputTokensDetails?.TextTokens, u.InputTokensDetails?.ImageTokens, u.OutputTokensDetails?.TextTokens, u.OutputTokensDetails?.ImageTokens)
-                : null,
+            Usage = WireImages.ToUsage(body.Usage),
             ResponseModel = Text(metadata?.Model) ?? Header(response, "X-Lumenfall-Model"),
             ExecutedModel = Text(metadata?.ExecutedModel),
             Provider = Text(metadata?.Provider) ?? Header(response, "X-Lumenfall-Provider"),

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Transports.Lumenfall;
 
@@ -23,10 +22,10 @@ internal sealed class LumenfallImagesResponse
     public string? OutputFormat { get; set; }
 
     [JsonPropertyName("data")]
-    public List<LumenfallImageData>? Data { get; set; }
+    public List<WireImageData>? Data { get; set; }
 
     [JsonPropertyName("usage")]
-    public LumenfallUsage? Usage { get; set; }
+    public WireUsage? Usage { get; set; }
 
     [JsonPropertyName("metadata")]
     public LumenfallMetadata? Metadata { get; set; }
@@ -36,46 +35,6 @@ internal sealed class LumenfallImagesResponse
 
     [JsonPropertyName("error_code")]
     public string? ErrorCode { get; set; }
-}
-
-internal sealed class LumenfallImageData
-{
-    [JsonPropertyName("url")]
-    public string? Url { get; set; }
-
-    [JsonPropertyName("b64_json")]
-    [JsonConverter(typeof(Base64BytesJsonConverter))]
-    public byte[]? Base64Json { get; set; }
-
-    [JsonPropertyName("revised_prompt")]
-    public string? RevisedPrompt { get; set; }
-}
-
-internal sealed class LumenfallUsage
-{
-    [JsonPropertyName("input_tokens")]
-    public long? InputTokens { get; set; }
-
-    [JsonPropertyName("output_tokens")]
-    public long? OutputTokens { get; set; }
-
-    [JsonPropertyName("total_tokens")]
-    public long? TotalTokens { get; set; }
-
-    [JsonPropertyName("input_tokens_details")]
-    public LumenfallTokenDetails? InputTokensDetails { get; set; }
-
-    [JsonPropertyName("output_tokens_details")]
-    public LumenfallTokenDetails? OutputTokensDetails { get; set; }
-}
-
-internal sealed class LumenfallTokenDetails
-{
-    [JsonPropertyName("text_tokens")]
-    public long? TextTokens { get; set; }
-
-    [JsonPropertyName("image_tokens")]
-    public long? ImageTokens { get; set; }
 }
 
 internal sealed class LumenfallMetadata

@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Lumenfall.Sdk.Http;
+using Lumenfall.Sdk.Serialization;
+
+namespace Lumenfall.Sdk.Transports.OmniRouters;
+
+/// <summary>
+/// OmniRouters' Omni-Image: <c>POST /images/generations</c> (sync), <c>?async=true</c> (a task), and
+/// <c>GET /images/generations/{task_id}</c> (the task's status, with the images once completed).
+/// </summary>
+internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersServiceOptions options, ImageDownloader downloader)
+    : IImageTransport, IOperationProtocol
+{
+    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+
+    public ImageService Service => ImageService.OmniRouters;
+
+    public PollingOptions Polling => options.Polling;
+
+    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        if (options.UseAsyncTasks)
+        {
+            var operation = (PolledImageOperation)await StartAsync(request, cancellationToken).ConfigureAwait(false);
+            return await operation.WaitWithinAsync(options.Polling.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        using HttpRequestMessage message = Create(request, "images/generations");
+        return await channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
+        {
+            OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
+            string? requestId = WireImages.Text(body.Id) ?? WireImages.Text(body.TaskId) ?? ServiceErrors.RequestIdFrom(response.Headers);
+            ThrowIfError(body, new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null));
+            return ToResult(request.ModelId, body, requestId, context.ClientRequestId)
+                ?? throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")
+                    .With<LumenfallException>(new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken)
+    {
+        using HttpRequestMessage message = Create(request, "images/generations?async=true");
+        (OmniRoutersImagesResponse body, string clientRequestId) = await channel.SendAsync(
+            message,
+            CallPurpose.Generation,
+            async (response, context, token) => (await Read(response, token).ConfigureAwait(false), context.ClientRequestId),
+            cancellationToken).ConfigureAwait(false);
+
+        string taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id)
+            ?? throw new LumenfallException($"{Service} accepted the task but returned no task_id; it cannot be followed.") { Service = Service, ClientRequestId = clientRequestId };
+        var state = new OperationState { Service = Service, ModelId = request.ModelId, Id = taskId };
+        OperationSnapshot initial = ToSnapshot(body, state, null, clientRequestId);
+        if (body.Status is null)
+        {
+            initial = initial with { Status = ImageOperationStatus.Queued, RawStatus = "queued" };
+        }
+
+        return new PolledImageOperation(this, state, channel.Time, useStream: false, initial);
+    }
+
+    public async Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("images/generations/" + Uri.EscapeDataString(state.Id)));
+        message.Headers.Accept.Add(Json);
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
+        {
+            OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
+            return ToSnapshot(body, state, ServiceErrors.RetryAfterFrom(response.Headers, channel.Time), context.ClientRequestId);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A completed task carries its images; the status lookup is the result.</summary>
+    public async Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken)
+    {
+        OperationSnapshot snapshot = await GetStatusAsync(state, cancellationToken).ConfigureAwait(false);
+        return snapshot.Result ?? throw new LumenfallUpstreamException($"{Service}: task {state.Id} is {snapshot.RawStatus ?? "unknown"} and has no images.")
+        {
+            Service = Service,
+            RequestId = state.Id,
+        };
+    }
+
+    /// <summary>OmniRouters has no cancel route.</summary>
+    public Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("OmniRouters has no route to cancel an image task.");
+
+    public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken) => null;
+
+    private HttpRequestMessage Create(ImageRequest request, string path)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, channel.Url(path));
+        message.Headers.Accept.Add(Json);
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request.ToJsonObject(), SdkJsonContext.Default.JsonObject));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        message.Content = content;
+        return message;
+    }
+
+    private Task<OmniRoutersImagesResponse> Read(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.OmniRoutersImagesResponse, channel.MaxResponseBytes, cancellationToken);
+
+    private void ThrowIfError(OmniRoutersImagesResponse body, ServiceErrorDetails details)
+    {
+        if (body.Error is JsonElement element && ErrorBody.FromErrorValue(element, null) is ErrorBody error)
+        {
+            throw ServiceErrors.Create(details with { RawBody = element.GetRawText() }, error, options.ApiKey);
+        }
+    }
+
+    /// <summary>Maps a task's status in any letter case; a status the SDK does not know is reported, not thrown.</summary>
+    private OperationSnapshot ToSnapshot(OmniRoutersImagesResponse body, OperationState state, TimeSpan? retryAfter, string clientRequestId)
+    {
+        ImageOperationStatus status = body.Status?.Trim().ToUpperInvariant() switch
+        {
+            "QUEUED" or "SUBMITTED" or "NOT_START" or "PENDING" => ImageOperationStatus.Queued,
+            "IN_PROGRESS" or "PROCESSING" or "RUNNING" => ImageOperationStatus.InProgress,
+            "COMPLETED" or "SUCCESS" or "SUCCEEDED" => ImageOperationStatus.Succeeded,
+            "FAILED" or "FAILURE" or "ERROR" => ImageOperationStatus.Failed,
+            "CANCELED" or "CANCELLED" => ImageOperationStatus.Canceled,
+            _ => ImageOperationStatus.Unknown,
+        };
+        ErrorBody? error = body.Error is JsonElement element ? ErrorBody.FromErrorValue(element, null) : null;
+        if (status == ImageOperationStatus.Failed && error is null && WireImages.Text(body.Message) is string message)
+        {
+            error = ErrorBody.Empty with { Message = message };
+        }
+
+        ImageGenerationResult? result = status == ImageOperationStatus.Succeeded ? ToResult(state.ModelId, body, state.Id, clientRequestId) : null;
+        return new OperationSnapshot(status, body.Status, null, null, error, retryAfter, result);
+    }
+
+    private ImageGenerationResult? ToResult(string modelId, OmniRoutersImagesResponse body, string? requestId, string clientRequestId)
+    {
+        List<GeneratedImage> images = WireImages.ToImages(body.Data, null, downloader);
+        return images.Count == 0
+            ? null
+            : new ImageGenerationResult(modelId, Service, images, requestId)
+            {
+                ClientRequestId = clientRequestId,
+                Created = body.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+                Usage = WireImages.ToUsage(body.Usage),
+            };
+    }
+}
