@@ -210,6 +210,8 @@ internal static class CSharpEmitter
             w.Line($"internal override IReadOnlyList<FileParameter> FileParameters => [{parts}];");
         }
 
+        EmitTelemetryAccessors(w, properties);
+
         List<PropertySpec> urls = properties.Where(p => p.Kind == PropertyKind.ImageInputList && !p.IsFile).ToList();
         if (urls.Count > 0)
         {
@@ -234,6 +236,31 @@ internal static class CSharpEmitter
 
         w.Close();
         w.Close();
+    }
+
+    /// <summary>The prompt, the requested image count and size, for telemetry (by their usual wire names).</summary>
+    private static void EmitTelemetryAccessors(CodeWriter w, List<PropertySpec> properties)
+    {
+        if (properties.FirstOrDefault(p => p.WireName == "prompt" && p.Kind == PropertyKind.String) is { } prompt)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line($"internal override string? PromptText => {prompt.CSharpName};");
+        }
+
+        if (properties.FirstOrDefault(p => p.WireName is "n" or "num_images" && p.Kind == PropertyKind.Integer) is { } count)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line($"internal override int? RequestedImageCount => {count.CSharpName};");
+        }
+
+        if (properties.FirstOrDefault(p => p.WireName is "size" or "image_size" && p.TypeName == "ImageSize") is { } size)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Line($"internal override string? RequestedSize => {size.CSharpName}?.Value;");
+        }
     }
 
     private static void EmitProperty(CodeWriter w, PropertySpec p)

@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Lumenfall.Sdk.Diagnostics;
 using Lumenfall.Sdk.Http;
 using Lumenfall.Sdk.Transports;
 using Lumenfall.Sdk.Transports.Fal;
 using Lumenfall.Sdk.Transports.Lumenfall;
 using Lumenfall.Sdk.Transports.OmniRouters;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lumenfall.Sdk;
 
@@ -15,46 +19,73 @@ namespace Lumenfall.Sdk;
 public class ImageClient
 {
     private readonly Dictionary<ImageService, IImageTransport> _transports;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a client with the given settings, over the SDK's shared connection pool.</summary>
-    /// <param name="options">Keys, endpoints, timeouts and the clock.</param>
+    /// <param name="options">Keys, endpoints, timeouts, retries and the clock.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    public ImageClient(ImageClientOptions options)
+    /// <exception cref="ArgumentException">The options are not usable (see <see cref="LumenfallOptions.Validate"/>); the message names each setting.</exception>
+    public ImageClient(LumenfallOptions options)
         : this(options, HttpStack.SharedHandler)
     {
     }
 
     /// <summary>
     /// Creates a client whose requests end in <paramref name="handler"/> (for example a test handler, or a
-    /// <see cref="SocketsHttpHandler"/> with a proxy). The SDK adds its own handlers on top: the API key is
-    /// attached only for each service's own hosts. The handler is not disposed by the client.
+    /// <see cref="SocketsHttpHandler"/> with a proxy; it should not follow redirects itself). The SDK's handlers run on
+    /// top: redirects, the API key only for each service's own hosts, and retries. The handler is not disposed.
     /// </summary>
-    /// <param name="options">Keys, endpoints, timeouts and the clock.</param>
+    /// <param name="options">Keys, endpoints, timeouts, retries and the clock.</param>
     /// <param name="handler">The innermost handler.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="handler"/> is null.</exception>
-    public ImageClient(ImageClientOptions options, HttpMessageHandler handler)
-        : this(options, CreateTransports(options, handler))
+    /// <exception cref="ArgumentException">The options are not usable; the message names each setting.</exception>
+    public ImageClient(LumenfallOptions options, HttpMessageHandler handler)
+        : this(options, ClientsOver(options, handler), loggerFactory: null)
     {
     }
 
-    /// <summary>Creates a client over explicit transports (tests and the DI container use this).</summary>
-    internal ImageClient(ImageClientOptions options, IEnumerable<IImageTransport> transports)
+    /// <summary>Creates a client over HTTP clients given per service (null: downloads); used by the DI container.</summary>
+    internal ImageClient(LumenfallOptions options, Func<ImageService?, HttpClient> clients, ILoggerFactory? loggerFactory)
+        : this(options, CreateTransports(options, clients), loggerFactory)
+    {
+    }
+
+    /// <summary>Creates a client over explicit transports (tests use this).</summary>
+    internal ImageClient(LumenfallOptions options, IEnumerable<IImageTransport> transports, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transports);
         Options = options;
         _transports = transports.ToDictionary(t => t.Service);
+        _logger = loggerFactory?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;
     }
 
     /// <summary>Creates a client for mocking.</summary>
     protected ImageClient()
     {
-        Options = new ImageClientOptions();
+        Options = new LumenfallOptions();
         _transports = [];
+        _logger = NullLogger.Instance;
     }
 
     /// <summary>Gets the client's settings.</summary>
-    public virtual ImageClientOptions Options { get; }
+    public virtual LumenfallOptions Options { get; }
+
+    /// <summary>
+    /// Creates a client from environment variables: <c>LUMENFALL_API_KEY</c>, <c>FAL_KEY</c>, <c>OMNIROUTERS_API_KEY</c>
+    /// and the base-URL overrides <c>LUMENFALL_BASE_URL</c>, <c>FAL_RUN_BASE_URL</c>, <c>FAL_QUEUE_BASE_URL</c>,
+    /// <c>OMNIROUTERS_BASE_URL</c>. The same HTTP stack as every other client.
+    /// </summary>
+    /// <param name="configure">Adjusts the options after the environment was read.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ArgumentException">A variable or the resulting options are not usable; the message names it.</exception>
+    public static ImageClient FromEnvironment(Action<LumenfallOptions>? configure = null)
+    {
+        var options = new LumenfallOptions();
+        LumenfallEnvironment.Apply(options, Environment.GetEnvironmentVariable);
+        configure?.Invoke(options);
+        return new ImageClient(options);
+    }
 
     /// <summary>
     /// Generates or edits images and waits for them: validates <paramref name="request"/>, sends it to its
@@ -66,12 +97,10 @@ public class ImageClient
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
     /// <exception cref="LumenfallTimeoutException">The generation timeout ran out; the image may still be produced and billed.</exception>
+    /// <exception cref="LumenfallWaitCanceledException">The caller canceled the wait for a queued job; it carries the job's token.</exception>
     /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
-    public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken = default)
-    {
-        IImageTransport transport = Prepare(request);
-        return transport.GenerateAsync(request, cancellationToken);
-    }
+    public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken = default) =>
+        TraceAsync("generate", request, transport => transport.GenerateAsync(request, cancellationToken), r => r);
 
     /// <summary>
     /// Starts a generation and returns an <see cref="ImageOperation"/> without waiting for the images. For a
@@ -83,11 +112,8 @@ public class ImageClient
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
     /// <exception cref="LumenfallException">The service refused the request.</exception>
-    public virtual Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken = default)
-    {
-        IImageTransport transport = Prepare(request);
-        return transport.StartAsync(request, cancellationToken);
-    }
+    public virtual Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken = default) =>
+        TraceAsync("start", request, transport => transport.StartAsync(request, cancellationToken), o => o.Value);
 
     /// <summary>
     /// Rebuilds an operation from its <see cref="ImageOperation.RehydrationToken"/>, in this process or another one,
@@ -161,16 +187,125 @@ public class ImageClient
             ? lumenfall
             : throw new NotSupportedException("This client has no Lumenfall transport.");
 
-    private static List<IImageTransport> CreateTransports(ImageClientOptions options, HttpMessageHandler handler)
+    /// <summary>Runs one call in a span with the GenAI attributes, and records its duration and outcome.</summary>
+    private async Task<T> TraceAsync<T>(string operation, ImageRequest request, Func<IImageTransport, Task<T>> call, Func<T, ImageGenerationResult?> resultOf)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string provider = SdkTelemetry.ProviderName(request.Service);
+        using Activity? activity = SdkTelemetry.Source.StartActivity($"generate_content {request.ModelId}", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.operation.name", "generate_content");
+            activity.SetTag("gen_ai.request.model", request.ModelId);
+            activity.SetTag("gen_ai.provider.name", provider);
+            activity.SetTag("gen_ai.output.type", "image");
+            activity.SetTag("lumenfall.operation", operation);
+            activity.SetTag("lumenfall.request.mode", request.Mode == ImageMode.Edit ? "edit" : "text-to-image");
+            activity.SetTag("gen_ai.request.image.count", request.RequestedImageCount);
+            activity.SetTag("gen_ai.request.image.size", request.RequestedSize);
+            if (Options.EnableSensitiveData)
+            {
+                activity.SetTag("gen_ai.input.prompt", request.PromptText);
+            }
+        }
+
+        long started = Options.TimeProvider.GetTimestamp();
+        Log.Sending(_logger, operation, request.ModelId, request.Service);
+        if (Options.EnableSensitiveData && request.PromptText is string prompt)
+        {
+            Log.Prompt(_logger, request.ModelId, prompt);
+        }
+
+        try
+        {
+            IImageTransport transport = Prepare(request);
+            T value = await call(transport).ConfigureAwait(false);
+            ImageGenerationResult? result = resultOf(value);
+            TimeSpan elapsed = Options.TimeProvider.GetElapsedTime(started);
+            if (activity is not null && result is not null)
+            {
+                activity.SetTag("gen_ai.response.id", result.RequestId);
+                activity.SetTag("gen_ai.response.image.count", result.Images.Count);
+                activity.SetTag("gen_ai.response.model", result.ExecutedModel ?? result.ResponseModel);
+            }
+
+            if (value is ImageOperation { HasCompleted: false } running)
+            {
+                activity?.SetTag("lumenfall.operation.id", running.Id);
+                Log.OperationStarted(_logger, running.Id, request.ModelId, request.Service);
+            }
+
+            Log.Finished(_logger, operation, request.ModelId, request.Service, (long)elapsed.TotalMilliseconds, result?.Images.Count ?? 0, result?.RequestId);
+            Record(operation, request, provider, "success", null, elapsed);
+            return value;
+        }
+        catch (Exception ex)
+        {
+            TimeSpan elapsed = Options.TimeProvider.GetElapsedTime(started);
+            string outcome = SdkTelemetry.OutcomeOf(ex);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity?.SetTag("error.type", ex is LumenfallException { ErrorCode: { } code } ? code : ex.GetType().Name);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                var failure = ex as LumenfallException;
+                int? status = failure?.StatusCode is { } code2 ? (int)code2 : null;
+                Log.Failed(_logger, operation, request.ModelId, request.Service, (long)elapsed.TotalMilliseconds, ex.GetType().Name, status, failure?.ErrorCode, failure?.RequestId ?? failure?.OperationId);
+            }
+
+            Record(operation, request, provider, outcome, ex.GetType().Name, elapsed);
+            throw;
+        }
+    }
+
+    private static void Record(string operation, ImageRequest request, string provider, string outcome, string? errorType, TimeSpan elapsed)
+    {
+        var tags = new TagList
+        {
+            { "gen_ai.request.model", request.ModelId },
+            { "gen_ai.provider.name", provider },
+            { "lumenfall.operation", operation },
+            { "lumenfall.outcome", outcome },
+        };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+
+        SdkTelemetry.OperationDuration.Record(elapsed.TotalSeconds, tags);
+        SdkTelemetry.Outcomes.Add(1, tags);
+    }
+
+    private static Func<ImageService?, HttpClient> ClientsOver(LumenfallOptions options, HttpMessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
-        var downloader = new ImageDownloader(HttpStack.CreateDownloadClient(handler), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
+        ThrowIfInvalid(options);
+        var clients = new Dictionary<ImageService, HttpClient>();
+        foreach (ImageService service in Enum.GetValues<ImageService>())
+        {
+            clients[service] = HttpStack.CreateClient(service, options, NullLogger.Instance, handler);
+        }
+
+        HttpClient downloads = HttpStack.CreateClient(null, options, NullLogger.Instance, handler);
+        return service => service is ImageService known ? clients[known] : downloads;
+    }
+
+    private static void ThrowIfInvalid(LumenfallOptions options)
+    {
+        IReadOnlyList<string> problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("The Lumenfall options are not usable: " + string.Join(" ", problems), nameof(options));
+        }
+    }
+
+    private static List<IImageTransport> CreateTransports(LumenfallOptions options, Func<ImageService?, HttpClient> clients)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clients);
+        var downloader = new ImageDownloader(() => clients(null), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
         ServiceChannel Channel(ImageService service) =>
-            new(service, HttpStack.CreateServiceClient(service, options.For(service), handler), options.For(service), options.TimeProvider)
-            {
-                MaxResponseBytes = options.MaxResponseBytes,
-            };
+            new(service, () => clients(service), options.For(service), options.TimeProvider) { MaxResponseBytes = options.MaxResponseBytes };
 
         return
         [

@@ -10,7 +10,7 @@ public class ImageClientTests
         var lumenfall = new RecordingTransport(ImageService.Lumenfall);
         var fal = new RecordingTransport(ImageService.Fal);
         var omniRouters = new RecordingTransport(ImageService.OmniRouters);
-        var client = new ImageClient(new ImageClientOptions(), [lumenfall, fal, omniRouters]);
+        var client = new ImageClient(new LumenfallOptions(), [lumenfall, fal, omniRouters]);
 
         ImageGenerationResult flux = await client.GenerateAsync(new Flux2DevGenerationRequest("x"));
         ImageGenerationResult omnigen = await client.GenerateAsync(new OmniGenV1Request("x"));
@@ -27,7 +27,7 @@ public class ImageClientTests
     public async Task Start_dispatches_to_the_transport_and_returns_its_operation()
     {
         var fal = new RecordingTransport(ImageService.Fal);
-        var client = new ImageClient(new ImageClientOptions(), [fal]);
+        var client = new ImageClient(new LumenfallOptions(), [fal]);
 
         ImageOperation operation = await client.StartAsync(new OmniGenV1Request("x"));
 
@@ -40,7 +40,7 @@ public class ImageClientTests
     public async Task Invalid_requests_never_reach_a_transport()
     {
         var lumenfall = new RecordingTransport(ImageService.Lumenfall);
-        var client = new ImageClient(new ImageClientOptions(), [lumenfall]);
+        var client = new ImageClient(new LumenfallOptions(), [lumenfall]);
         var tooMany = new OmniGenV2EditRequest("x", Enumerable.Range(0, 4).Select(_ => ImageInput.FromUrl("https://example.com/a.png")).ToList());
 
         await FluentActions.Awaiting(() => client.GenerateAsync(tooMany)).Should().ThrowAsync<LumenfallValidationException>()
@@ -55,7 +55,7 @@ public class ImageClientTests
     [Fact]
     public async Task A_null_request_is_an_argument_error()
     {
-        var client = new ImageClient(new ImageClientOptions(), []);
+        var client = new ImageClient(new LumenfallOptions(), []);
 
         await FluentActions.Awaiting(() => client.GenerateAsync(null!)).Should().ThrowAsync<ArgumentNullException>().WithParameterName("request");
     }
@@ -63,7 +63,7 @@ public class ImageClientTests
     [Fact]
     public async Task A_service_without_a_transport_is_named_in_the_error()
     {
-        var client = new ImageClient(new ImageClientOptions(), [new RecordingTransport(ImageService.Fal)]);
+        var client = new ImageClient(new LumenfallOptions(), [new RecordingTransport(ImageService.Fal)]);
 
         await FluentActions.Awaiting(() => client.GenerateAsync(new Flux2DevGenerationRequest("x")))
             .Should().ThrowAsync<NotSupportedException>().WithMessage("*Lumenfall*flux.2-dev*");
@@ -72,7 +72,7 @@ public class ImageClientTests
     [Fact]
     public void Options_never_print_a_key()
     {
-        var options = new ImageClientOptions();
+        var options = new LumenfallOptions();
         options.Lumenfall.ApiKey = "lmnfl_secret.value";
 
         options.Lumenfall.ToString().Should().NotContain("secret").And.Contain("***");

@@ -1,21 +1,18 @@
 using System.Net;
 using System.Reflection;
+using Microsoft.Extensions.Logging;
 
 namespace Lumenfall.Sdk.Http;
 
 /// <summary>
-/// Builds the HTTP clients a client uses when it is not given them by a host: per service, the auth handler
-/// over one shared <see cref="SocketsHttpHandler"/>; for downloads, no auth handler at all. Timeouts are
-/// enforced by the SDK, so <see cref="HttpClient.Timeout"/> is infinite.
+/// The SDK's handler chain, the same with or without a host: redirects (followed here, so each hop is checked)
+/// → authorization (the service's key, only for its own hosts) → resilience (retries per purpose) → the primary
+/// handler. Downloads get the same chain without authorization. Timeouts are enforced by the SDK, so
+/// <see cref="HttpClient.Timeout"/> is infinite.
 /// </summary>
 internal static class HttpStack
 {
-    private static readonly Lazy<SocketsHttpHandler> Sockets = new(() => new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(30),
-        AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
-    });
+    private static readonly Lazy<SocketsHttpHandler> Sockets = new(CreatePrimaryHandler);
 
     /// <summary>The process-wide connection pool for clients built without a host.</summary>
     public static HttpMessageHandler SharedHandler => Sockets.Value;
@@ -23,27 +20,63 @@ internal static class HttpStack
     public static string UserAgent { get; } =
         $"Lumenfall.Sdk/{typeof(HttpStack).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} (.NET {Environment.Version})";
 
+    /// <summary>The primary handler: pooled connections renewed every 5 minutes, no automatic redirects.</summary>
+    public static SocketsHttpHandler CreatePrimaryHandler() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(30),
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+    };
+
     /// <summary>The authorization scheme each service expects.</summary>
     public static string AuthScheme(ImageService service) => service == ImageService.Fal ? "Key" : "Bearer";
 
-    /// <summary>A service client: the auth handler for that service's hosts over <paramref name="inner"/>.</summary>
-    public static HttpClient CreateServiceClient(ImageService service, ServiceOptions options, HttpMessageHandler inner)
+    /// <summary>The SDK's handlers for a service (or, with <paramref name="service"/> null, for downloads), outermost first.</summary>
+    public static IEnumerable<DelegatingHandler> Handlers(ImageService? service, LumenfallOptions options, ILogger logger)
     {
-        var auth = new AuthorizationHandler(AuthScheme(service), () => options.ApiKey, () => Endpoints(options)) { InnerHandler = inner };
-        return Configure(new HttpClient(auth, disposeHandler: false));
+        yield return new RedirectHandler();
+        if (service is ImageService known)
+        {
+            yield return Authorization(known, options);
+        }
+
+        yield return Resilience(service, options, logger);
     }
 
-    /// <summary>A client for result downloads: no credentials of any service.</summary>
-    public static HttpClient CreateDownloadClient(HttpMessageHandler inner) => Configure(new HttpClient(inner, disposeHandler: false));
+    /// <summary>Attaches the service's key to requests for its own hosts only.</summary>
+    public static AuthorizationHandler Authorization(ImageService service, LumenfallOptions options)
+    {
+        ServiceOptions settings = options.For(service);
+        return new AuthorizationHandler(AuthScheme(service), () => settings.ApiKey, () => settings.Endpoints);
+    }
 
-    /// <summary>The base URLs a service's key may be sent to.</summary>
-    public static IReadOnlyList<Uri> Endpoints(ServiceOptions options) =>
-        options is FalServiceOptions fal ? [fal.Endpoint, fal.QueueEndpoint, fal.StorageEndpoint] : [options.Endpoint];
+    /// <summary>Retries by purpose with the service's retry settings (downloads: <see cref="LumenfallOptions.DownloadRetry"/>).</summary>
+    public static ResilienceHandler Resilience(ImageService? service, LumenfallOptions options, ILogger logger) =>
+        new(service is ImageService known ? options.For(known).Retry : options.DownloadRetry, options.TimeProvider, logger);
 
-    private static HttpClient Configure(HttpClient client)
+    /// <summary>Chains <see cref="Handlers"/> over <paramref name="primary"/> (for clients built without a host).</summary>
+    public static HttpClient CreateClient(ImageService? service, LumenfallOptions options, ILogger logger, HttpMessageHandler primary)
+    {
+        HttpMessageHandler pipeline = primary;
+        foreach (DelegatingHandler handler in Handlers(service, options, logger).Reverse())
+        {
+            handler.InnerHandler = pipeline;
+            pipeline = handler;
+        }
+
+        return Configure(new HttpClient(pipeline, disposeHandler: false));
+    }
+
+    /// <summary>Sets what every SDK client needs: no <see cref="HttpClient.Timeout"/> (the SDK enforces its own) and the user agent.</summary>
+    public static HttpClient Configure(HttpClient client)
     {
         client.Timeout = Timeout.InfiniteTimeSpan;
-        client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+        if (client.DefaultRequestHeaders.UserAgent.Count == 0)
+        {
+            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+        }
+
         return client;
     }
 }

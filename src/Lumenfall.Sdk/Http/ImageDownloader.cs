@@ -10,14 +10,18 @@ namespace Lumenfall.Sdk.Http;
 internal sealed class ImageDownloader
 {
     private static readonly Lazy<ImageDownloader> Shared = new(() =>
-        new ImageDownloader(HttpStack.CreateDownloadClient(HttpStack.SharedHandler), TimeProvider.System, TimeSpan.FromMinutes(5), 256L * 1024 * 1024));
+    {
+        var options = new LumenfallOptions();
+        HttpClient client = HttpStack.CreateClient(null, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, HttpStack.SharedHandler);
+        return new ImageDownloader(() => client, options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
+    });
 
-    private readonly HttpClient _http;
+    private readonly Func<HttpClient> _http;
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
     private readonly long _maxBytes;
 
-    public ImageDownloader(HttpClient http, TimeProvider time, TimeSpan timeout, long maxBytes)
+    public ImageDownloader(Func<HttpClient> http, TimeProvider time, TimeSpan timeout, long maxBytes)
     {
         _http = http;
         _time = time;
@@ -43,7 +47,7 @@ internal sealed class ImageDownloader
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Options.Set(ServiceChannel.PurposeKey, CallPurpose.Download);
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using HttpResponseMessage response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 throw new LumenfallException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} failed with {(int)response.StatusCode} {response.ReasonPhrase}.")
@@ -101,7 +105,7 @@ internal sealed class ImageDownloader
     }
 
     private static LumenfallException TooLarge(long maxBytes, long? declared) =>
-        new($"The response is larger than the {maxBytes:N0}-byte limit{(declared is long d ? $" ({d:N0} bytes declared)" : string.Empty)}; raise ImageClientOptions.MaxResponseBytes to accept it.");
+        new($"The response is larger than the {maxBytes:N0}-byte limit{(declared is long d ? $" ({d:N0} bytes declared)" : string.Empty)}; raise LumenfallOptions.MaxResponseBytes to accept it.");
 }
 
 /// <summary>Decodes <c>data:[media type][;base64],payload</c> URIs.</summary>

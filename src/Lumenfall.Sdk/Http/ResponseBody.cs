@@ -23,7 +23,7 @@ internal static class ResponseBody
     }
 
     public static LumenfallException TooLarge(long maxBytes) =>
-        new($"The response is larger than the {maxBytes:N0}-byte limit; raise ImageClientOptions.MaxResponseBytes to accept it.");
+        new($"The response is larger than the {maxBytes:N0}-byte limit; raise LumenfallOptions.MaxResponseBytes to accept it.");
 
     /// <summary>A read-only view of a stream that fails once more than a set number of bytes has been read.</summary>
     private sealed class LimitedReadStream(Stream inner, long maxBytes) : Stream

@@ -34,17 +34,18 @@ internal sealed class ServiceChannel
 
     private readonly ServiceOptions _options;
 
-    public ServiceChannel(ImageService service, HttpClient http, ServiceOptions options, TimeProvider time)
+    private readonly Func<HttpClient> _http;
+
+    // http gives the client for each call: from IHttpClientFactory under a host, or one fixed client.
+    public ServiceChannel(ImageService service, Func<HttpClient> http, ServiceOptions options, TimeProvider time)
     {
         Service = service;
-        Http = http;
+        _http = http;
         _options = options;
         Time = time;
     }
 
     public ImageService Service { get; }
-
-    public HttpClient Http { get; }
 
     public TimeProvider Time { get; }
 
@@ -72,6 +73,15 @@ internal sealed class ServiceChannel
         CancellationToken cancellationToken,
         Func<HttpStatusCode, bool>? accept = null)
     {
+        if (string.IsNullOrEmpty(_options.ApiKey))
+        {
+            throw new LumenfallAuthenticationException(
+                $"No API key is set for {Service}: set {LumenfallEnvironment.KeyVariable(Service)} or {LumenfallOptions.SectionName}:{Service}:ApiKey. Nothing was sent.")
+            {
+                Service = Service,
+            };
+        }
+
         string clientRequestId = Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
@@ -85,7 +95,7 @@ internal sealed class ServiceChannel
         bool keep = false;
         try
         {
-            response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             context.Response = response;
             if (!response.IsSuccessStatusCode && accept?.Invoke(response.StatusCode) != true)
             {

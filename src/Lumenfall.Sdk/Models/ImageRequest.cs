@@ -48,6 +48,15 @@ public abstract record ImageRequest
     /// <summary>Gets wire names the transport fills in itself (for example <c>model</c>).</summary>
     private protected virtual IReadOnlyList<string> ReservedWireNames => [];
 
+    /// <summary>Gets the prompt, for logs and traces when sensitive data is enabled.</summary>
+    internal virtual string? PromptText => null;
+
+    /// <summary>Gets how many images were asked for (<c>n</c> or <c>num_images</c>), for telemetry.</summary>
+    internal virtual int? RequestedImageCount => null;
+
+    /// <summary>Gets the size asked for (<c>size</c> or <c>image_size</c>), for telemetry.</summary>
+    internal virtual string? RequestedSize => null;
+
     /// <summary>Gets the image inputs sent as multipart file parts, in schema order.</summary>
     internal virtual IReadOnlyList<FileParameter> FileParameters => [];
 

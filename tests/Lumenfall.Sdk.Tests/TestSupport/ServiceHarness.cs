@@ -13,13 +13,21 @@ internal sealed class ServiceHarness
     public const string OmniRoutersKey = "sk-omnirouters-not-a-real-secret";
     public const string LumenfallBase = "https://api.lumenfall.ai/openai/v1";
 
-    public ServiceHarness(Action<ImageClientOptions>? configure = null)
+    public ServiceHarness(Action<LumenfallOptions>? configure = null)
     {
         Mock.Fallback.Respond(request => throw new InvalidOperationException($"Unexpected request {request.Method} {request.RequestUri}"));
         Options.Lumenfall.ApiKey = LumenfallKey;
         Options.Fal.ApiKey = FalKey;
         Options.OmniRouters.ApiKey = OmniRoutersKey;
         Options.TimeProvider = Time;
+
+        // Retries have their own tests (ResilienceTests); elsewhere one response per request keeps the wire exact.
+        foreach ((_, ServiceOptions service) in Options.Services)
+        {
+            service.Retry.MaxRetries = 0;
+        }
+
+        Options.DownloadRetry.MaxRetries = 0;
         configure?.Invoke(Options);
         Client = new ImageClient(Options, new Front(this) { InnerHandler = Mock });
     }
@@ -28,7 +36,7 @@ internal sealed class ServiceHarness
 
     public FakeTimeProvider Time { get; } = new();
 
-    public ImageClientOptions Options { get; } = new();
+    public LumenfallOptions Options { get; } = new();
 
     public ImageClient Client { get; }
 

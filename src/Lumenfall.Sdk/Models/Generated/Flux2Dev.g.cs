@@ -184,6 +184,15 @@ public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => Size?.Value;
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevGenerationRequest;
 
     /// <inheritdoc />
@@ -349,6 +358,15 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true)];
+
+    /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevEditRequest;

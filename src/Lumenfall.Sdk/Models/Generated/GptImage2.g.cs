@@ -206,6 +206,15 @@ public sealed partial record GptImage2GenerationRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => Size?.Value;
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2GenerationRequest;
 
     /// <inheritdoc />
@@ -334,6 +343,15 @@ public sealed partial record GptImage2EditRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true), new("mask", Mask is null ? null : [Mask], IsList: false)];
+
+    /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2EditRequest;

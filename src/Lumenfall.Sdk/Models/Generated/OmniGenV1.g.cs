@@ -102,6 +102,15 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => NumImages;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => ImageSize?.Value;
+
+    /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", InputImages?.ToList(), IsList: true)];
 
     /// <inheritdoc />

@@ -201,6 +201,15 @@ public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => Size?.Value;
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2GenerationRequest;
 
     /// <inheritdoc />
@@ -385,6 +394,15 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true)];
+
+    /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
+    internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2EditRequest;

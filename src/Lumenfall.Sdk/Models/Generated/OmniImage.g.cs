@@ -164,6 +164,12 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
+    internal override string? PromptText => Prompt;
+
+    /// <inheritdoc />
+    internal override int? RequestedImageCount => ImageCount;
+
+    /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("images", Images?.ToList(), IsList: true)];
 
     /// <inheritdoc />

@@ -30,7 +30,7 @@ public class FalTransportTests
 
     private static string Completed(string extra = "") => $$"""{ "status": "COMPLETED", "request_id": "{{Id}}", "logs": [], "metrics": { "inference_time": 4.1 }{{extra}} }""";
 
-    private static ServiceHarness QueueHarness(Action<ImageClientOptions>? configure = null)
+    private static ServiceHarness QueueHarness(Action<LumenfallOptions>? configure = null)
     {
         var harness = new ServiceHarness(configure);
         harness.Respond(HttpMethod.Post, Queue, Submitted);

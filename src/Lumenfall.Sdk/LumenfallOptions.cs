@@ -1,8 +1,17 @@
+using System.Net;
+
 namespace Lumenfall.Sdk;
 
-/// <summary>Settings for an <see cref="ImageClient"/>: one block per service, and the clock it waits with.</summary>
-public sealed class ImageClientOptions
+/// <summary>
+/// Settings for an <see cref="ImageClient"/>: one block per service (key, endpoint, timeouts, retries, polling),
+/// downloads, telemetry and the clock. Bound from the <c>Lumenfall</c> configuration section and the environment by
+/// <c>services.AddLumenfall(…)</c> and <see cref="ImageClient.FromEnvironment"/>.
+/// </summary>
+public sealed class LumenfallOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Lumenfall";
+
     /// <summary>Gets the Lumenfall gateway settings (default endpoint <c>https://api.lumenfall.ai/openai/v1</c>).</summary>
     public ServiceOptions Lumenfall { get; } = new(new Uri("https://api.lumenfall.ai/openai/v1"));
 
@@ -18,8 +27,51 @@ public sealed class ImageClientOptions
     /// <summary>Gets or sets how long downloading one result image may take (default 5 minutes).</summary>
     public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets how downloads of result images are retried.</summary>
+    public RetryOptions DownloadRetry { get; } = new();
+
     /// <summary>Gets or sets the largest response body the SDK reads, in bytes (default 256 MB).</summary>
     public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets whether logs and traces may contain prompts (default false). Image bytes, base64, data URIs and
+    /// API keys are never logged, whatever this says.
+    /// </summary>
+    public bool EnableSensitiveData { get; set; }
+
+    /// <summary>
+    /// Checks the settings: absolute endpoints, <c>https</c> unless the host is a loopback address, positive
+    /// timeouts and sane retry and polling values.
+    /// </summary>
+    /// <returns>One message per problem, each naming the setting; empty when the settings are usable.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach ((string name, ServiceOptions service) in Services)
+        {
+            service.Validate($"{SectionName}:{name}", problems);
+        }
+
+        if (DownloadTimeout <= TimeSpan.Zero && DownloadTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"{SectionName}:DownloadTimeout must be positive (was {DownloadTimeout}).");
+        }
+
+        if (MaxResponseBytes <= 0)
+        {
+            problems.Add($"{SectionName}:MaxResponseBytes must be positive (was {MaxResponseBytes}).");
+        }
+
+        DownloadRetry.Validate($"{SectionName}:DownloadRetry", problems);
+        return problems;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Join("; ", Services.Select(s => $"{s.Name}: {s.Options}"));
+
+    internal IEnumerable<(string Name, ServiceOptions Options)> Services =>
+        [(nameof(Lumenfall), Lumenfall), (nameof(Fal), Fal), (nameof(OmniRouters), OmniRouters)];
 
     /// <summary>Gets the settings of one service.</summary>
     /// <param name="service">The service.</param>
@@ -59,8 +111,103 @@ public class ServiceOptions
     /// <summary>Gets how long-running operations are polled (fal queue, OmniRouters async tasks).</summary>
     public PollingOptions Polling { get; } = new();
 
+    /// <summary>Gets how failed calls are retried (a billable POST only when it provably was not processed).</summary>
+    public RetryOptions Retry { get; } = new();
+
+    /// <summary>The base URLs this service's key may be sent to.</summary>
+    internal virtual IReadOnlyList<Uri> Endpoints => [Endpoint];
+
     /// <inheritdoc />
     public override string ToString() => $"Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(not set)" : "***")}";
+
+    internal void Validate(string prefix, List<string> problems)
+    {
+        foreach ((string name, Uri? endpoint) in EndpointSettings)
+        {
+            if (endpoint is null || !endpoint.IsAbsoluteUri)
+            {
+                problems.Add($"{prefix}:{name} must be an absolute URL (was '{endpoint}').");
+            }
+            else if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
+            {
+                problems.Add($"{prefix}:{name} uses http:// for {endpoint.Host}; only loopback addresses may use http, use https.");
+            }
+            else if (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
+            {
+                problems.Add($"{prefix}:{name} must be an http(s) URL (was '{endpoint}').");
+            }
+        }
+
+        if (GenerationTimeout <= TimeSpan.Zero && GenerationTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"{prefix}:GenerationTimeout must be positive (was {GenerationTimeout}).");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            problems.Add($"{prefix}:RequestTimeout must be positive (was {RequestTimeout}).");
+        }
+
+        if (Polling.InitialInterval <= TimeSpan.Zero || Polling.MaxInterval < Polling.InitialInterval)
+        {
+            problems.Add($"{prefix}:Polling needs 0 < InitialInterval <= MaxInterval (was {Polling.InitialInterval} and {Polling.MaxInterval}).");
+        }
+
+        if (Polling.BackoffMultiplier < 1)
+        {
+            problems.Add($"{prefix}:Polling:BackoffMultiplier must be at least 1 (was {Polling.BackoffMultiplier}).");
+        }
+
+        Retry.Validate($"{prefix}:Retry", problems);
+    }
+
+    /// <summary>Each endpoint setting by its configuration name.</summary>
+    private protected virtual IEnumerable<(string Name, Uri? Endpoint)> EndpointSettings => [(nameof(Endpoint), Endpoint)];
+
+    /// <summary>Whether a URL's host is a loopback address (or <c>localhost</c>).</summary>
+    internal static bool IsLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out IPAddress? address) && IPAddress.IsLoopback(address));
+}
+
+/// <summary>
+/// How failed calls are retried: exponential backoff with jitter, <c>Retry-After</c> honoured up to a cap. Reads,
+/// polls, cancels and downloads retry on 408, 429, 5xx and network errors; a billable POST (generation, edit,
+/// submit) only when it provably was not processed (connection refused, 429, or 503 with Retry-After).
+/// </summary>
+public sealed class RetryOptions
+{
+    /// <summary>Gets or sets the most retries after the first attempt (default 3; 0 turns retries off).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Gets or sets the first backoff delay (default 1 second), doubled per retry, with jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest backoff delay (default 30 seconds).</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the longest <c>Retry-After</c> the SDK waits (default 60 seconds). A service asking for more
+    /// gets no retry: the call fails with <see cref="LumenfallRateLimitException"/> carrying the wait.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    internal void Validate(string prefix, List<string> problems)
+    {
+        if (MaxRetries < 0)
+        {
+            problems.Add($"{prefix}:MaxRetries must be 0 or more (was {MaxRetries}).");
+        }
+
+        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay)
+        {
+            problems.Add($"{prefix} needs 0 < BaseDelay <= MaxDelay (was {BaseDelay} and {MaxDelay}).");
+        }
+
+        if (MaxRetryAfter < TimeSpan.Zero)
+        {
+            problems.Add($"{prefix}:MaxRetryAfter must not be negative (was {MaxRetryAfter}).");
+        }
+    }
 }
 
 /// <summary>fal.ai settings: the sync endpoint (<see cref="ServiceOptions.Endpoint"/>), the queue, storage, and how jobs are run and watched.</summary>
@@ -92,6 +239,13 @@ public sealed class FalServiceOptions : ServiceOptions
 
     /// <summary>Gets or sets the uploader for local input images; null uses fal storage (initiate, then PUT the bytes).</summary>
     public IFalFileUploader? Uploader { get; set; }
+
+    /// <inheritdoc />
+    internal override IReadOnlyList<Uri> Endpoints => [Endpoint, QueueEndpoint, StorageEndpoint];
+
+    /// <inheritdoc />
+    private protected override IEnumerable<(string Name, Uri? Endpoint)> EndpointSettings =>
+        [(nameof(Endpoint), Endpoint), (nameof(QueueEndpoint), QueueEndpoint), (nameof(StorageEndpoint), StorageEndpoint)];
 }
 
 /// <summary>OmniRouters settings.</summary>

@@ -1,0 +1,198 @@
+using Lumenfall.Sdk;
+using Lumenfall.Sdk.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the Lumenfall SDK in a host: options, one HTTP client per service, and a singleton <see cref="ImageClient"/>.</summary>
+public static class LumenfallServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ImageClient"/> with options from the environment (<c>LUMENFALL_API_KEY</c>, <c>FAL_KEY</c>,
+    /// <c>OMNIROUTERS_API_KEY</c>, base-URL overrides) and then <paramref name="configure"/>. Options are validated at start-up.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets options in code; runs last.</param>
+    /// <returns>A builder exposing each service's <see cref="IHttpClientBuilder"/> for your own handlers.</returns>
+    public static LumenfallBuilder AddLumenfall(this IServiceCollection services, Action<LumenfallOptions>? configure = null) =>
+        Add(services, serviceKey: null, configuration: null, configure);
+
+    /// <summary>
+    /// Registers <see cref="ImageClient"/> with options bound from the <c>Lumenfall</c> section of
+    /// <paramref name="configuration"/> (or from <paramref name="configuration"/> itself when it has no such section),
+    /// then the environment for settings the section leaves out, then <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration root, or the <c>Lumenfall</c> section.</param>
+    /// <param name="configure">Sets options in code; runs last.</param>
+    /// <returns>A builder exposing each service's <see cref="IHttpClientBuilder"/>.</returns>
+    public static LumenfallBuilder AddLumenfall(this IServiceCollection services, IConfiguration configuration, Action<LumenfallOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Add(services, serviceKey: null, configuration, configure);
+    }
+
+    /// <summary>
+    /// Registers a keyed <see cref="ImageClient"/> (resolve it with <c>[FromKeyedServices(key)]</c>) with its own options,
+    /// HTTP clients and accounts, beside any other registration.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key, for example <c>"team-b"</c>.</param>
+    /// <param name="configure">Sets this registration's options.</param>
+    /// <returns>A builder exposing this registration's <see cref="IHttpClientBuilder"/>s.</returns>
+    public static LumenfallBuilder AddKeyedLumenfall(this IServiceCollection services, string serviceKey, Action<LumenfallOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
+        ArgumentNullException.ThrowIfNull(configure);
+        return Add(services, serviceKey, configuration: null, configure, useEnvironment: false);
+    }
+
+    /// <summary>Registers a keyed <see cref="ImageClient"/> bound from <paramref name="configuration"/> (a section of its own).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="serviceKey">The key.</param>
+    /// <param name="configuration">This registration's section.</param>
+    /// <param name="configure">Sets options in code; runs last.</param>
+    /// <returns>A builder exposing this registration's <see cref="IHttpClientBuilder"/>s.</returns>
+    public static LumenfallBuilder AddKeyedLumenfall(this IServiceCollection services, string serviceKey, IConfiguration configuration, Action<LumenfallOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceKey);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Add(services, serviceKey, configuration, configure, useEnvironment: false);
+    }
+
+    private static LumenfallBuilder Add(IServiceCollection services, string? serviceKey, IConfiguration? configuration, Action<LumenfallOptions>? configure, bool useEnvironment = true)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        string name = serviceKey is null ? Options.Options.DefaultName : "Lumenfall.Sdk:" + serviceKey;
+
+        OptionsBuilder<LumenfallOptions> options = services.AddOptions<LumenfallOptions>(name);
+        IConfiguration? section = configuration is null ? null : Section(configuration);
+        if (section is not null)
+        {
+            options.Configure(o => LumenfallConfiguration.Bind(section, o));
+        }
+
+        if (useEnvironment)
+        {
+            options.Configure(o => LumenfallEnvironment.Apply(o, Environment.GetEnvironmentVariable, key => section?[key] is not null));
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LumenfallOptions>, LumenfallOptionsValidator>());
+
+        var builder = new LumenfallBuilder(services, name);
+        foreach (ImageService service in Enum.GetValues<ImageService>())
+        {
+            builder.HttpClients[service] = AddHttpClient(services, name, service);
+        }
+
+        builder.DownloadHttpClient = AddHttpClient(services, name, null);
+
+        ImageClient Create(IServiceProvider provider)
+        {
+            LumenfallOptions resolved = OptionsOf(provider, name);
+            var factory = provider.GetRequiredService<IHttpClientFactory>();
+            return new ImageClient(resolved, service => factory.CreateClient(ClientName(name, service)), provider.GetService<ILoggerFactory>());
+        }
+
+        if (serviceKey is null)
+        {
+            services.TryAddSingleton(Create);
+        }
+        else
+        {
+            services.AddKeyedSingleton(serviceKey, (provider, _) => Create(provider));
+        }
+
+        return builder;
+    }
+
+    private static IHttpClientBuilder AddHttpClient(IServiceCollection services, string name, ImageService? service)
+    {
+        IHttpClientBuilder http = services.AddHttpClient(ClientName(name, service))
+            .ConfigurePrimaryHttpMessageHandler(HttpStack.CreatePrimaryHandler)
+            .ConfigureHttpClient(client => HttpStack.Configure(client));
+
+        // The SDK's handlers go first (outermost); handlers added through the builder run inside them and see every attempt.
+        http.AddHttpMessageHandler(() => new RedirectHandler());
+        if (service is ImageService known)
+        {
+            http.AddHttpMessageHandler(provider => HttpStack.Authorization(known, OptionsOf(provider, name)));
+        }
+
+        http.AddHttpMessageHandler(provider => HttpStack.Resilience(service, OptionsOf(provider, name), LoggerOf(provider)));
+        return http;
+    }
+
+    private static LumenfallOptions OptionsOf(IServiceProvider provider, string name) =>
+        provider.GetRequiredService<IOptionsMonitor<LumenfallOptions>>().Get(name);
+
+    private static ILogger LoggerOf(IServiceProvider provider) =>
+        provider.GetService<ILoggerFactory>()?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;
+
+    /// <summary>The name of the HTTP client a registration uses for a service (null: downloads).</summary>
+    internal static string ClientName(string registration, ImageService? service) =>
+        $"Lumenfall.Sdk{(string.IsNullOrEmpty(registration) ? string.Empty : "[" + registration + "]")}.{service?.ToString() ?? "Downloads"}";
+
+    private static IConfiguration Section(IConfiguration configuration)
+    {
+        IConfigurationSection section = configuration.GetSection(LumenfallOptions.SectionName);
+        return section.GetChildren().Any() ? section : configuration;
+    }
+}
+
+/// <summary>What <c>AddLumenfall</c> registered: the services, and each service's HTTP client builder for your own handlers.</summary>
+public sealed class LumenfallBuilder
+{
+    internal LumenfallBuilder(IServiceCollection services, string name)
+    {
+        Services = services;
+        Name = name;
+    }
+
+    /// <summary>Gets the service collection.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Gets the options name of this registration.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the HTTP client of the Lumenfall gateway.</summary>
+    public IHttpClientBuilder LumenfallHttpClient => HttpClients[ImageService.Lumenfall];
+
+    /// <summary>Gets the HTTP client of fal.ai (sync, queue and storage).</summary>
+    public IHttpClientBuilder FalHttpClient => HttpClients[ImageService.Fal];
+
+    /// <summary>Gets the HTTP client of OmniRouters.</summary>
+    public IHttpClientBuilder OmniRoutersHttpClient => HttpClients[ImageService.OmniRouters];
+
+    /// <summary>Gets the HTTP client that downloads result images (it never carries an API key).</summary>
+    public IHttpClientBuilder DownloadHttpClient { get; internal set; } = null!;
+
+    internal Dictionary<ImageService, IHttpClientBuilder> HttpClients { get; } = [];
+}
+
+/// <summary>Validates <see cref="LumenfallOptions"/> at start-up: at least one key, and usable endpoints, timeouts, retries and polling.</summary>
+internal sealed class LumenfallOptionsValidator : IValidateOptions<LumenfallOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LumenfallOptions options)
+    {
+        var problems = options.Validate().ToList();
+        if (options.Services.All(s => string.IsNullOrEmpty(s.Options.ApiKey)))
+        {
+            problems.Insert(0,
+                "No API key is configured. Set at least one of Lumenfall:Lumenfall:ApiKey (or LUMENFALL_API_KEY), "
+                + "Lumenfall:Fal:ApiKey (or FAL_KEY), Lumenfall:OmniRouters:ApiKey (or OMNIROUTERS_API_KEY).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

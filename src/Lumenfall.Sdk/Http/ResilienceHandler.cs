@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net;
+using Lumenfall.Sdk.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Lumenfall.Sdk.Http;
+
+/// <summary>
+/// Retries failed attempts on Polly.Core: exponential backoff with jitter on the client's clock, <c>Retry-After</c>
+/// and <c>retry-after-ms</c> honoured up to a cap. Reads, polls, cancels, uploads and downloads retry on 408, 429,
+/// 5xx and network errors. A billable POST (generation, edit, submit) is retried only when it provably was not
+/// processed: the connection failed before the request was sent, a 429, or a 503 with <c>Retry-After</c>; never
+/// after a read timeout, a dropped response, or a 500, 502 or 504. fal's 504 with
+/// <c>X-Fal-Request-Timeout-Type: user</c> is never retried. Every attempt resends the same message, so it keeps the
+/// same <c>X-Client-Request-Id</c>, and each attempt gets its own span.
+/// </summary>
+internal sealed class ResilienceHandler : DelegatingHandler
+{
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Lumenfall.Sdk.Request");
+
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly RetryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public ResilienceHandler(RetryOptions options, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _pipeline = options.MaxRetries <= 0
+            ? ResiliencePipeline<HttpResponseMessage>.Empty
+            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = options.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = options.BaseDelay,
+                    MaxDelay = options.MaxDelay,
+                    ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome)),
+                    DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(response) : null),
+                    OnRetry = args =>
+                    {
+                        OnRetry(args.Context, args.Outcome, args.AttemptNumber, args.RetryDelay);
+                        return default;
+                    },
+                })
+                .Build();
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            int attempt = 0;
+            Outcome<HttpResponseMessage> outcome = await _pipeline.ExecuteOutcomeAsync(
+                async (ctx, state) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult(await state.Self.SendAttemptAsync(state.Request, ++attempt, ctx.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(ex);
+                    }
+                },
+                context,
+                (Self: this, Request: request)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>Whether a request must be treated as billable: generation, edit or submit POSTs (and any POST without a purpose).</summary>
+    internal static bool IsBillable(HttpRequestMessage request) =>
+        request.Options.TryGetValue(ServiceChannel.PurposeKey, out CallPurpose purpose)
+            ? purpose == CallPurpose.Generation
+            : request.Method == HttpMethod.Post;
+
+    private async Task<HttpResponseMessage> SendAttemptAsync(HttpRequestMessage request, int attempt, CancellationToken cancellationToken)
+    {
+        using Activity? activity = SdkTelemetry.Source.StartActivity($"{request.Method.Method}", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("http.request.method", request.Method.Method);
+            activity.SetTag("server.address", request.RequestUri?.Host);
+            activity.SetTag("url.full", request.RequestUri?.GetLeftPart(UriPartial.Path));
+            activity.SetTag("http.request.resend_count", attempt - 1);
+        }
+
+        try
+        {
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            if (!response.IsSuccessStatusCode)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error);
+            }
+
+            return response;
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome)
+    {
+        HttpRequestMessage request = context.Properties.GetValue(RequestKey, null!);
+        string? refusal = Refusal(request, outcome);
+        if (refusal is not null && outcome.Exception is not OperationCanceledException)
+        {
+            Log.NotRetrying(_logger, request.Method.Method, request.RequestUri?.Host, refusal);
+        }
+
+        return refusal is null;
+    }
+
+    /// <summary>Why an outcome must not be retried, or null when a retry is safe and useful.</summary>
+    private string? Refusal(HttpRequestMessage request, Outcome<HttpResponseMessage> outcome)
+    {
+        bool billable = IsBillable(request);
+        if (outcome.Exception is { } exception)
+        {
+            return exception switch
+            {
+                OperationCanceledException => "canceled or timed out: the request may have been processed",
+                HttpRequestException http when !billable || NeverSent(http) => null,
+                HttpRequestException => "a billable request failed after it may have been sent",
+                _ => "not a transient failure",
+            };
+        }
+
+        HttpResponseMessage response = outcome.Result!;
+        int status = (int)response.StatusCode;
+        if (response.IsSuccessStatusCode)
+        {
+            return "succeeded";
+        }
+
+        TimeSpan? retryAfter = ServiceErrors.RetryAfterFrom(response.Headers, _time);
+        if (retryAfter > _options.MaxRetryAfter)
+        {
+            return $"the service asked to wait {retryAfter}, more than the {_options.MaxRetryAfter} cap";
+        }
+
+        if (status == 504 && response.Headers.TryGetValues("X-Fal-Request-Timeout-Type", out IEnumerable<string>? types)
+            && types.Any(t => string.Equals(t, "user", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "the caller's own start timeout fired (X-Fal-Request-Timeout-Type: user)";
+        }
+
+        if (billable)
+        {
+            return status == 429 || (status == 503 && retryAfter is not null)
+                ? null
+                : $"a billable request got {status}, which does not prove it was not processed";
+        }
+
+        return status is 408 or 429 or >= 500 ? null : $"{status} is not transient";
+    }
+
+    /// <summary>A connection that failed before any byte of the request was sent.</summary>
+    private static bool NeverSent(HttpRequestException exception) =>
+        exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => ServiceErrors.RetryAfterFrom(response.Headers, _time);
+
+    private void OnRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attemptNumber, TimeSpan delay)
+    {
+        HttpRequestMessage request = context.Properties.GetValue(RequestKey, null!);
+        string reason = outcome.Exception is { } ex ? ex.GetType().Name : $"status {(int)outcome.Result!.StatusCode}";
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            string? clientRequestId = request.Headers.TryGetValues(ServiceChannel.ClientRequestIdHeader, out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
+            Log.Retrying(_logger, request.Method.Method, PathOf(request), attemptNumber + 1, (long)delay.TotalMilliseconds, reason, clientRequestId);
+        }
+
+        SdkTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("http.request.method", request.Method.Method), new KeyValuePair<string, object?>("server.address", request.RequestUri?.Host));
+    }
+
+    private static string PathOf(HttpRequestMessage request) => request.RequestUri?.GetLeftPart(UriPartial.Path) ?? string.Empty;
+}
+
+/// <summary>
+/// Follows redirects itself (the primary handler must not), so every hop passes the authorization handler again
+/// and a redirect to another host never carries the key. 303 (and 301/302 after a POST) become a GET without body.
+/// </summary>
+internal sealed class RedirectHandler : DelegatingHandler
+{
+    private const int MaxRedirects = 5;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        for (int hop = 0; hop < MaxRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location; hop++)
+        {
+            Uri target = location.IsAbsoluteUri ? location : new Uri(request.RequestUri!, location);
+            if (target.Scheme is not ("http" or "https"))
+            {
+                break;
+            }
+
+            bool toGet = response.StatusCode == HttpStatusCode.SeeOther
+                || (response.StatusCode is HttpStatusCode.Moved or HttpStatusCode.Found && request.Method == HttpMethod.Post);
+            response.Dispose();
+            request.RequestUri = target;
+            if (toGet)
+            {
+                request.Method = HttpMethod.Get;
+                request.Content = null;
+            }
+
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.Moved or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+}
