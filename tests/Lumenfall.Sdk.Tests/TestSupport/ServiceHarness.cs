@@ -44,6 +44,15 @@ internal sealed class ServiceHarness
 
     private Dictionary<string, TaskCompletionSource> Hanging { get; } = [];
 
+    private Dictionary<(HttpMethod, string), (List<Func<HttpResponseMessage>> Steps, int Next)> Scripts { get; } = [];
+
+    /// <summary>
+    /// Answers successive requests to <paramref name="url"/> (path, any query) with successive steps, the last one
+    /// repeating; a step may throw, as a failing connection would.
+    /// </summary>
+    public void Script(HttpMethod method, string url, params Func<HttpResponseMessage>[] steps) =>
+        Scripts[(method, url)] = ([.. steps], 0);
+
     /// <summary>
     /// Makes requests to <paramref name="url"/> wait until the SDK cancels them (its timeout or the caller's
     /// token). The returned task completes when such a request has arrived.
@@ -99,6 +108,14 @@ internal sealed class ServiceHarness
                 harness.Requests.Add(await CapturedRequest.FromAsync(request));
                 arrived.TrySetResult();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            if (harness.Scripts.TryGetValue((request.Method, request.RequestUri.GetLeftPart(UriPartial.Path)), out var script))
+            {
+                harness.Requests.Add(await CapturedRequest.FromAsync(request));
+                Func<HttpResponseMessage> step = script.Steps[Math.Min(script.Next, script.Steps.Count - 1)];
+                harness.Scripts[(request.Method, request.RequestUri.GetLeftPart(UriPartial.Path))] = (script.Steps, script.Next + 1);
+                return step();
             }
 
             return await base.SendAsync(request, cancellationToken);

@@ -1,0 +1,144 @@
+using System.Net;
+using Lumenfall.Sdk.Tests.TestSupport;
+using static Lumenfall.Sdk.Tests.TestSupport.ServiceHarness;
+
+namespace Lumenfall.Sdk.Tests.Http;
+
+/// <summary>The key goes only to its own service's host, responses are bounded, saved files stay in their folder.</summary>
+public class CredentialSafetyTests
+{
+    private const string Models = LumenfallBase + "/models";
+
+    [Fact]
+    public async Task A_redirect_to_another_host_carries_no_authorization()
+    {
+        var harness = new ServiceHarness();
+        harness.Script(HttpMethod.Get, Models, () =>
+        {
+            var redirect = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect);
+            redirect.Headers.Location = new Uri("https://elsewhere.example.com/models");
+            return redirect;
+        });
+        harness.Script(HttpMethod.Get, "https://elsewhere.example.com/models", () => Json(HttpStatusCode.OK, """{ "data": [] }"""));
+
+        await harness.Client.ListModelsAsync();
+
+        harness.Requests.Select(r => (r.Uri.Host, r.Authorization)).Should().Equal(
+            ("api.lumenfall.ai", "Bearer " + LumenfallKey),
+            ("elsewhere.example.com", null));
+    }
+
+    [Fact]
+    public async Task A_redirect_within_the_services_host_keeps_authorization_and_a_303_becomes_a_get()
+    {
+        var harness = new ServiceHarness();
+        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
+        {
+            var redirect = new HttpResponseMessage(HttpStatusCode.SeeOther);
+            redirect.Headers.Location = new Uri("/openai/v1/results/abc", UriKind.Relative);
+            return redirect;
+        });
+        harness.Script(HttpMethod.Get, "https://api.lumenfall.ai/openai/v1/results/abc", () => Json(HttpStatusCode.OK, """{ "data": [ { "url": "https://media.lumenfall.ai/a.png" } ] }"""));
+
+        await harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"));
+
+        harness.Requests.Select(r => (r.Method.Method, r.Uri.AbsolutePath, r.Authorization)).Should().Equal(
+            ("POST", "/openai/v1/images/generations", "Bearer " + LumenfallKey),
+            ("GET", "/openai/v1/results/abc", "Bearer " + LumenfallKey));
+    }
+
+    [Fact]
+    public async Task Each_service_key_goes_only_to_that_service()
+    {
+        var harness = new ServiceHarness(o => o.Lumenfall.Endpoint = new Uri("https://queue.fal.run/pretend-gateway"));
+        harness.Respond(HttpMethod.Get, "https://queue.fal.run/pretend-gateway/models", """{ "data": [] }""");
+
+        await harness.Client.ListModelsAsync();
+
+        harness.Requests.Single().Authorization.Should().Be("Bearer " + LumenfallKey, "the Lumenfall channel uses its own key even on a host another service also uses");
+    }
+
+    [Fact]
+    public async Task A_response_larger_than_the_cap_fails_clearly()
+    {
+        var harness = new ServiceHarness(o => o.MaxResponseBytes = 1024);
+        string big = "{ \"data\": [ { \"url\": \"https://media.lumenfall.ai/a.png\", \"revised_prompt\": \"" + new string('x', 4096) + "\" } ] }";
+        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
+        {
+            var response = Json(HttpStatusCode.OK, big);
+            response.Content.Headers.ContentLength = null;   // streamed: the cap must hold while reading
+            return response;
+        });
+
+        LumenfallException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x")))
+            .Should().ThrowAsync<LumenfallException>()).Which;
+
+        error.Message.Should().Contain("larger than the 1,024-byte limit").And.Contain("MaxResponseBytes");
+    }
+
+    [Fact]
+    public async Task A_download_larger_than_the_cap_is_refused_from_its_declared_length()
+    {
+        var harness = new ServiceHarness(o => o.MaxResponseBytes = 200);
+        harness.RespondBytes("https://cdn.example.com/big.png", new byte[1024], "image/png");
+        ImageGenerationResult result = await ResultWithImageAsync(harness);
+
+        await FluentActions.Awaiting(() => result.Images[0].OpenReadAsync()).Should().ThrowAsync<LumenfallException>().WithMessage("*200-byte limit*");
+    }
+
+    [Theory]
+    [InlineData("../escape.png")]
+    [InlineData("..\\escape.png")]
+    [InlineData("/etc/passwd")]
+    [InlineData("sub/dir.png")]
+    public async Task Saving_into_a_folder_refuses_a_service_file_name_that_would_leave_it(string fileName)
+    {
+        var image = new GeneratedImage(null, TestImages.Png) { FileName = fileName };
+        string folder = Directory.CreateTempSubdirectory().FullName;
+
+        await FluentActions.Awaiting(() => image.SaveAsync(folder)).Should().ThrowAsync<LumenfallException>().WithMessage("*would leave the target folder*");
+        Directory.GetFiles(folder).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_safe_service_file_name_is_used_with_the_real_extension()
+    {
+        var image = new GeneratedImage(null, TestImages.Jpeg) { FileName = "omnigen.png" };
+        string folder = Directory.CreateTempSubdirectory().FullName;
+
+        string saved = await image.SaveAsync(folder);
+
+        saved.Should().Be(Path.Combine(folder, "omnigen.jpg"));
+    }
+
+    [Fact]
+    public async Task A_missing_key_fails_before_anything_is_sent_and_names_the_variable()
+    {
+        var harness = new ServiceHarness(o => o.Fal.ApiKey = null);
+
+        LumenfallAuthenticationException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new OmniGenV1Request("x")))
+            .Should().ThrowAsync<LumenfallAuthenticationException>()).Which;
+
+        error.Message.Should().Contain("FAL_KEY").And.Contain("Lumenfall:Fal:ApiKey");
+        harness.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Options_never_print_keys()
+    {
+        var options = new LumenfallOptions();
+        options.Lumenfall.ApiKey = LumenfallKey;
+        options.Fal.ApiKey = FalKey;
+        options.OmniRouters.ApiKey = OmniRoutersKey;
+
+        string text = options.ToString();
+
+        text.Should().NotContain(LumenfallKey).And.NotContain(FalKey).And.NotContain(OmniRoutersKey).And.Contain("***");
+    }
+
+    private static async Task<ImageGenerationResult> ResultWithImageAsync(ServiceHarness harness)
+    {
+        harness.Respond(HttpMethod.Post, LumenfallBase + "/images/generations", """{ "data": [ { "url": "https://cdn.example.com/big.png" } ] }""");
+        return await harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"));
+    }
+}
