@@ -49,7 +49,7 @@ public static class EmulatorImages
             {
                 raw[i++] = (byte)((x * 255 / Math.Max(1, width - 1)) ^ (byte)hash);
                 raw[i++] = (byte)((y * 255 / Math.Max(1, height - 1)) ^ (byte)(hash >> 8));
-                raw[i++] = (byte)(((x + y) * 127 / Math.Max(1, width + height - 2)) + (byte)(hash >> 16));
+                raw[i++] = (byte)Math.Min(255, ((x + y) * 127 / Math.Max(1, width + height - 2)) + (byte)(hash >> 16 & 0x7F));
             }
         }
 
@@ -97,7 +97,7 @@ public static class EmulatorImages
         {
             for (int bx = 0; bx < blocksX; bx++)
             {
-                int tone = ((bx * 255 / Math.Max(1, blocksX - 1)) + (by * 255 / Math.Max(1, blocksY - 1)) + (int)(hash % 97)) / 2 % 256;
+                int tone = Math.Min(255, ((bx * 255 / Math.Max(1, blocksX - 1)) + (by * 255 / Math.Max(1, blocksY - 1)) + (int)(hash % 97)) / 2);
                 int dc = 8 * (tone - 128);
                 int diff = dc - previous;
                 previous = dc;

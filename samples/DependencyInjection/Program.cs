@@ -1,0 +1,31 @@
+// DependencyInjection: the Generic Host, appsettings.json and AddLumenfall(). Keys come from the environment
+// (LUMENFALL_API_KEY, FAL_KEY, OMNIROUTERS_API_KEY); with none set, the offline emulator stands in for all three.
+using Lumenfall.Sdk;
+using Lumenfall.Sdk.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+LumenfallEmulator? emulator = Environment.GetEnvironmentVariable("LUMENFALL_API_KEY") is null ? await LumenfallEmulator.StartAsync() : null;
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+builder.Services.AddLumenfall(builder.Configuration, options => emulator?.Configure(options));
+builder.Services.AddHostedService<PosterService>();
+
+using IHost host = builder.Build();
+await host.RunAsync();
+if (emulator is not null)
+{
+    await emulator.DisposeAsync();
+}
+
+/// <summary>An app service that takes <see cref="ImageClient"/> from the container, makes one poster, and stops the host.</summary>
+internal sealed class PosterService(ImageClient images, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        ImageGenerationResult poster = await images.GenerateAsync(new GptImage2GenerationRequest("a minimalist poster that reads READ MORE BOOKS") { Size = "1024x1536" }, stoppingToken);
+        Console.WriteLine($"{poster.ModelId} via {poster.Provider}: {await poster.Images[0].SaveAsync("di-poster", stoppingToken)}");
+        ImageGenerationResult omni = await images.GenerateAsync(new OmniImageRequest(OmniImageModel.Seedream45, "a kitten by the window") { ImageCount = 2 }, stoppingToken);
+        Console.WriteLine($"omni-image task {omni.RequestId}: {omni.Images.Count} images");
+        lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace Lumenfall.Sdk.IntegrationTests;
+
+/// <summary>The <c>lumenfall</c> CLI run as a separate process, with no keys, so it uses its built-in emulator.</summary>
+public class CliProcessTests
+{
+    private static readonly string CliDll = Path.Combine(AppContext.BaseDirectory, "Lumenfall.Cli.dll");
+
+    private static ProcessStartInfo Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliDll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (string variable in new[] { "LUMENFALL_API_KEY", "FAL_KEY", "OMNIROUTERS_API_KEY", "LUMENFALL_BASE_URL", "FAL_RUN_BASE_URL", "FAL_QUEUE_BASE_URL", "OMNIROUTERS_BASE_URL" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        return start;
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using Process process = Process.Start(Start(args))!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task Generate_without_a_key_uses_the_emulator_says_so_and_writes_the_image()
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        string target = Path.Combine(folder, "capybara.png");
+
+        (int code, string output, string error) = await RunAsync("generate", "--model", "flux.2-dev", "--prompt", "a capybara reading in a sunlit bookstore",
+            "--param", "size=64x48", "--output", target, "--json");
+
+        code.Should().Be(0, error);
+        error.Should().Contain("No LUMENFALL_API_KEY is set: using the built-in offline emulator");
+        using JsonDocument json = JsonDocument.Parse(output);
+        json.RootElement.GetProperty("files")[0].GetString().Should().Be(target);
+        json.RootElement.GetProperty("model").GetString().Should().Be("flux.2-dev");
+        json.RootElement.GetProperty("emulated").GetBoolean().Should().BeTrue();
+        ImageAssertions.Describe(await File.ReadAllBytesAsync(target)).Should().Be(("png", 64, 48));
+    }
+
+    [Fact]
+    public async Task Generate_on_the_fal_queue_shows_progress_and_the_seed()
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+
+        (int code, string output, string error) = await RunAsync("generate", "--model", "omnigen-v1", "--prompt", "neon words", "--param", "image_size=square", "--output", folder, "--json");
+
+        code.Should().Be(0, error);
+        error.Should().Contain("Queued, position").And.Contain("Succeeded").And.Contain("lumenfall operation wait lmfop1.");
+        JsonDocument.Parse(output).RootElement.GetProperty("seed").GetInt64().Should().BePositive();
+        Directory.GetFiles(folder).Should().ContainSingle(f => f.EndsWith(".jpg", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(2, "generate", "--model", "gpt-image-2", "--prompt", "x", "--param", "n=5")]
+    [InlineData(2, "generate", "--model", "dall-e-9", "--prompt", "x")]
+    [InlineData(2, "generate", "--model", "flux.2-dev")]
+    [InlineData(2, "frobnicate")]
+    public async Task Bad_input_exits_with_code_2_and_a_message(int expected, params string[] args)
+    {
+        (int code, _, string error) = await RunAsync(args);
+
+        code.Should().Be(expected);
+        error.Should().StartWith("error: ");
+    }
+
+    [Fact]
+    public async Task Models_lists_the_gateway_models_and_the_other_services()
+    {
+        (int code, string output, string error) = await RunAsync("models");
+
+        code.Should().Be(0, error);
+        output.Should().Contain("gpt-image-2\tlumenfall").And.Contain("fal-ai/omnigen-v1\tfal").And.Contain("omnirouters/<model>\tomnirouters");
+    }
+
+    [Fact]
+    public async Task Schema_prints_the_models_json_schema()
+    {
+        (int code, string output, string error) = await RunAsync("schema", "omnigen-v2");
+
+        code.Should().Be(0, error);
+        JsonDocument.Parse(output).RootElement.GetProperty("x-model").GetProperty("id").GetString().Should().Be("omnigen-v2");
+    }
+
+    [Fact]
+    public async Task The_emulator_command_serves_until_stopped()
+    {
+        using Process process = Process.Start(Start("emulator", "--port", "0"))!;
+        try
+        {
+            string first = (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1)))!;
+            first.Should().StartWith("Lumenfall emulator listening on http://127.0.0.1:");
+            var address = new Uri(first[first.IndexOf("http", StringComparison.Ordinal)..]);
+            using var http = new HttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, "lumenfall/openai/v1/models"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "any");
+
+            using HttpResponseMessage response = await http.SendAsync(request);
+
+            response.IsSuccessStatusCode.Should().BeTrue();
+            (await response.Content.ReadAsStringAsync()).Should().Contain("omnigen-v2");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}
