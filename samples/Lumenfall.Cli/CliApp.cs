@@ -278,7 +278,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         for (int i = 0; i < result.Images.Count; i++)
         {
             string target = output is null || Directory.Exists(output)
-                ? Path.Combine(output ?? ".", $"{Slug(result.ModelId)}-{(result.RequestId ?? "image")[..Math.Min(12, (result.RequestId ?? "image").Length)]}-{i + 1}")
+                ? Path.Combine(output ?? ".", $"{Slug(result.ModelId)}-{Slug(result.RequestId ?? "image")[..Math.Min(12, Slug(result.RequestId ?? "image").Length)]}-{i + 1}")
                 : i == 0 ? output : Path.Combine(Path.GetDirectoryName(output) ?? ".", $"{Path.GetFileNameWithoutExtension(output)}-{i + 1}{Path.GetExtension(output)}");
             files.Add(await result.Images[i].SaveAsync(target, cancellationToken).ConfigureAwait(false));
         }
@@ -286,7 +286,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         return files;
     }
 
-    private static string Slug(string text) => string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' ? c : '-'));
+    private static string Slug(string text) => string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-'));
 
     private static string Resume(string? token) => token is null ? string.Empty : $"\nResume with: lumenfall operation wait {token}";
 

@@ -95,7 +95,7 @@ internal static class RequestBuilder
                 : throw new CliUsageException($"--param {wireName} cannot be set from the command line.");
             property.SetValue(request, value);
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or OverflowException or TargetInvocationException { InnerException: ArgumentException or FormatException })
         {
             throw new CliUsageException($"--param {wireName}={text}: expected a {type.Name}.");
         }

@@ -204,9 +204,10 @@ internal static class CSharpEmitter
         {
             w.Line();
             w.Line("/// <inheritdoc />");
+            static string Types(PropertySpec p) => p.MediaTypes.Count > 0 ? $"s_{Naming.Camel(p.CSharpName)}MediaTypes" : "[]";
             string parts = string.Join(", ", files.Select(p => p.Kind == PropertyKind.ImageInputList
-                ? $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true)"
-                : $"new({Literal(p.WireName)}, {p.CSharpName} is null ? null : [{p.CSharpName}], IsList: false)"));
+                ? $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true, {Types(p)})"
+                : $"new({Literal(p.WireName)}, {p.CSharpName} is null ? null : [{p.CSharpName}], IsList: false, {Types(p)})"));
             w.Line($"internal override IReadOnlyList<FileParameter> FileParameters => [{parts}];");
         }
 
@@ -217,7 +218,7 @@ internal static class CSharpEmitter
         {
             w.Line();
             w.Line("/// <inheritdoc />");
-            w.Line($"internal override IReadOnlyList<FileParameter> UrlImageParameters => [{string.Join(", ", urls.Select(p => $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true)"))}];");
+            w.Line($"internal override IReadOnlyList<FileParameter> UrlImageParameters => [{string.Join(", ", urls.Select(p => $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true, [])"))}];");
             w.Line();
             w.Line("/// <inheritdoc />");
             w.Line($"internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with {{ {string.Join(", ", urls.Select(p => $"{p.CSharpName} = Replace({p.CSharpName}, replacements)"))} }};");

@@ -120,6 +120,7 @@ public sealed class LumenfallEmulator : IAsyncDisposable
         [LumenfallEnvironment.LumenfallBaseUrl] = LumenfallEndpoint.AbsoluteUri,
         [LumenfallEnvironment.FalRunBaseUrl] = FalRunEndpoint.AbsoluteUri,
         [LumenfallEnvironment.FalQueueBaseUrl] = FalQueueEndpoint.AbsoluteUri,
+        [LumenfallEnvironment.FalStorageBaseUrl] = FalStorageEndpoint.AbsoluteUri,
         [LumenfallEnvironment.OmniRoutersBaseUrl] = OmniRoutersEndpoint.AbsoluteUri,
         [LumenfallEnvironment.LumenfallApiKey] = ApiKey,
         [LumenfallEnvironment.FalKey] = ApiKey,

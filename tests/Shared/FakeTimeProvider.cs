@@ -118,9 +118,14 @@ internal sealed class FakeTimeProvider : TimeProvider
         {
             timer.Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
             timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : _now + dueTime;
+            foreach (Scheduled stale in _scheduled.Where(x => x.Timer == timer))
+            {
+                stale.Taken = true;   // re-armed: the earlier due time no longer stands
+            }
+
             if (timer.DueAt is not null)
             {
-                var scheduled = new Scheduled(dueTime);
+                var scheduled = new Scheduled(dueTime, timer);
                 int index = _waiters.FindIndex(w => w.Filter(dueTime));
                 if (index >= 0)
                 {
@@ -141,12 +146,18 @@ internal sealed class FakeTimeProvider : TimeProvider
         lock (_gate)
         {
             _timers.Remove(timer);
+            foreach (Scheduled stale in _scheduled.Where(x => x.Timer == timer))
+            {
+                stale.Taken = true;   // disposed timers never fire, so tests never wait on them
+            }
         }
     }
 
-    private sealed class Scheduled(TimeSpan dueTime)
+    private sealed class Scheduled(TimeSpan dueTime, FakeTimer timer)
     {
         public TimeSpan DueTime { get; } = dueTime;
+
+        public FakeTimer Timer { get; } = timer;
 
         public bool Taken { get; set; }
     }

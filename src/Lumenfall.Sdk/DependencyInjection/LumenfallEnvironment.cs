@@ -3,7 +3,7 @@ namespace Lumenfall.Sdk;
 /// <summary>
 /// The environment variables the SDK reads: <c>LUMENFALL_API_KEY</c>, <c>FAL_KEY</c>, <c>OMNIROUTERS_API_KEY</c>, and
 /// the base-URL overrides <c>LUMENFALL_BASE_URL</c>, <c>FAL_RUN_BASE_URL</c>, <c>FAL_QUEUE_BASE_URL</c>,
-/// <c>OMNIROUTERS_BASE_URL</c>.
+/// <c>FAL_STORAGE_BASE_URL</c>, <c>OMNIROUTERS_BASE_URL</c>.
 /// </summary>
 public static class LumenfallEnvironment
 {
@@ -24,6 +24,9 @@ public static class LumenfallEnvironment
 
     /// <summary>Overrides fal's queue endpoint.</summary>
     public const string FalQueueBaseUrl = "FAL_QUEUE_BASE_URL";
+
+    /// <summary>Overrides fal's storage API endpoint (used to upload local input images).</summary>
+    public const string FalStorageBaseUrl = "FAL_STORAGE_BASE_URL";
 
     /// <summary>Overrides the OmniRouters endpoint.</summary>
     public const string OmniRoutersBaseUrl = "OMNIROUTERS_BASE_URL";
@@ -58,6 +61,7 @@ public static class LumenfallEnvironment
         Url("Lumenfall:Endpoint", LumenfallBaseUrl, u => options.Lumenfall.Endpoint = u);
         Url("Fal:Endpoint", FalRunBaseUrl, u => options.Fal.Endpoint = u);
         Url("Fal:QueueEndpoint", FalQueueBaseUrl, u => options.Fal.QueueEndpoint = u);
+        Url("Fal:StorageEndpoint", FalStorageBaseUrl, u => options.Fal.StorageEndpoint = u);
         Url("OmniRouters:Endpoint", OmniRoutersBaseUrl, u => options.OmniRouters.Endpoint = u);
 
         void Key(ServiceOptions service, string setting, string variable)

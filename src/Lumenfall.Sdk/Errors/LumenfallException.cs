@@ -78,6 +78,14 @@ public class LumenfallException : Exception
         return (TException)this;
     }
 
+    /// <summary>Fills in which call failed, where the exception does not say yet.</summary>
+    internal void FillCall(ImageService service, string clientRequestId, string? requestId)
+    {
+        _service ??= service;
+        _clientRequestId ??= clientRequestId;
+        _requestId ??= requestId;
+    }
+
     /// <summary>Fills in what the SDK learned about the failed call (used by the SDK's exception factory).</summary>
     internal TException With<TException>(in ServiceErrorDetails details)
         where TException : LumenfallException

@@ -98,6 +98,16 @@ public class LumenfallTimeoutException : LumenfallException
         Timeout = timeout;
     }
 
+    /// <summary>Creates the exception with the cancellation that ended the wait.</summary>
+    /// <param name="message">What timed out and what that means.</param>
+    /// <param name="timeout">The timeout that ran out.</param>
+    /// <param name="innerException">The cancellation.</param>
+    public LumenfallTimeoutException(string message, TimeSpan timeout, Exception? innerException)
+        : base(message, innerException)
+    {
+        Timeout = timeout;
+    }
+
     /// <summary>Gets the timeout that ran out.</summary>
     public TimeSpan Timeout { get; }
 }

@@ -156,6 +156,12 @@ internal sealed class ResilienceHandler : DelegatingHandler
             return $"the service asked to wait {retryAfter}, more than the {_options.MaxRetryAfter} cap";
         }
 
+        if (retryAfter is TimeSpan wait && request.Options.TryGetValue(ServiceChannel.DeadlineKey, out long deadline)
+            && _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency) >= deadline)
+        {
+            return $"the service asked to wait {wait}, past the call's timeout";
+        }
+
         if (status == 504 && response.Headers.TryGetValues("X-Fal-Request-Timeout-Type", out IEnumerable<string>? types)
             && types.Any(t => string.Equals(t, "user", StringComparison.OrdinalIgnoreCase)))
         {

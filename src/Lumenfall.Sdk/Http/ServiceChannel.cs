@@ -32,6 +32,9 @@ internal sealed class ServiceChannel
 
     public static readonly HttpRequestOptionsKey<CallPurpose> PurposeKey = new("Lumenfall.Sdk.Purpose");
 
+    /// <summary>When the call's timeout runs out (a <see cref="TimeProvider"/> timestamp): retries never wait past it.</summary>
+    public static readonly HttpRequestOptionsKey<long> DeadlineKey = new("Lumenfall.Sdk.Deadline");
+
     private readonly ServiceOptions _options;
 
     private readonly Func<HttpClient> _http;
@@ -89,6 +92,11 @@ internal sealed class ServiceChannel
 
         TimeSpan timeout = purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout;
         using var timeoutSource = new CancellationTokenSource(timeout, Time);
+        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            request.Options.Set(DeadlineKey, Time.GetTimestamp() + (long)(timeout.TotalSeconds * Time.TimestampFrequency));
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var context = new CallContext(clientRequestId, timeout);
         HttpResponseMessage? response = null;
@@ -109,6 +117,19 @@ internal sealed class ServiceChannel
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw Timeout(purpose, timeout, context, ex);
+        }
+        catch (LumenfallException ex) when (ex.ClientRequestId is null)
+        {
+            ex.FillCall(Service, clientRequestId, context.Response is { } failed ? ServiceErrors.RequestIdFrom(failed.Headers) : null);
+            throw;
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or ArgumentException or NotSupportedException)
+        {
+            throw new LumenfallException($"{Service} sent a response the SDK could not use: {ex.Message}", ex)
+                .With<LumenfallException>(new ServiceErrorDetails(
+                    Service, context.StatusCode, null, null,
+                    context.Response is { } failed ? ServiceErrors.RequestIdFrom(failed.Headers) : null,
+                    clientRequestId, null, null));
         }
         catch (System.Text.Json.JsonException ex)
         {
@@ -149,8 +170,7 @@ internal sealed class ServiceChannel
               + "The service may still produce the image and bill for it; raise the generation timeout for slow models."
             : $"{Service}: no complete response within {timeout} (client request id {context.ClientRequestId}).";
         var details = new ServiceErrorDetails(Service, context.Response?.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
-        _ = inner;
-        return new LumenfallTimeoutException(message, timeout).With<LumenfallTimeoutException>(details);
+        return new LumenfallTimeoutException(message, timeout, inner).With<LumenfallTimeoutException>(details);
     }
 }
 

@@ -20,8 +20,14 @@ internal static class ServiceErrors
         byte[] body = await ReadBoundedAsync(response.Content, ReadLimit, cancellationToken).ConfigureAwait(false);
         var details = new ServiceErrorDetails(
             service, response.StatusCode, null, null, RequestIdFrom(response.Headers), clientRequestId,
-            RetryAfterFrom(response.Headers, time), Truncate(body));
-        return Create(details, ErrorBody.Parse(body), apiKey);
+            RetryAfterFrom(response.Headers, time), body.Length == 0 ? null : Encoding.UTF8.GetString(body));
+        ErrorBody error = ErrorBody.Parse(body);
+        if (error.Type is null && Header(response.Headers, "X-Fal-Error-Type") is string falType)
+        {
+            error = error with { Type = falType, Code = error.Code ?? falType };
+        }
+
+        return Create(details, error, apiKey);
     }
 
     /// <summary>Builds the exception for an error (from a failed response or from a 200 whose body carries one).</summary>
@@ -32,7 +38,7 @@ internal static class ServiceErrors
         string message = Redact(
             $"{details.Service} {(status == 0 ? "reported an error" : $"returned {status}")}{(error.Code is null ? string.Empty : " " + error.Code)}: {what}",
             apiKey)!;
-        details = details with { ErrorCode = error.Code, ErrorType = error.Type, RawBody = Redact(details.RawBody, apiKey) };
+        details = details with { ErrorCode = error.Code, ErrorType = error.Type, RawBody = Cap(Redact(details.RawBody, apiKey)) };
 
         string key = (error.Code ?? string.Empty).ToUpperInvariant();
         string type = (error.Type ?? string.Empty).ToUpperInvariant();
@@ -106,15 +112,16 @@ internal static class ServiceErrors
         }
     }
 
-    public static string? Truncate(ReadOnlySpan<byte> body)
+    /// <summary>The first 4 KB of a (redacted) body, cut on a character boundary.</summary>
+    public static string? Cap(string? text)
     {
-        if (body.IsEmpty)
+        if (text is null || text.Length <= RawBodyLimit)
         {
-            return null;
+            return text;
         }
 
-        string text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, RawBodyLimit)]);
-        return body.Length > RawBodyLimit ? text + "…" : text;
+        int end = char.IsHighSurrogate(text[RawBodyLimit - 1]) ? RawBodyLimit - 1 : RawBodyLimit;
+        return text[..end] + "…";
     }
 
     private static string? Header(HttpResponseHeaders headers, string name) =>

@@ -133,7 +133,8 @@ public abstract record ImageRequest
 /// <param name="WireName">The parameter's wire name, for example <c>image</c> or <c>mask</c>.</param>
 /// <param name="Inputs">The images, or null when unset.</param>
 /// <param name="IsList">Whether the parameter takes several images (sent as repeated <c>name[]</c> parts when there are more than one).</param>
-internal readonly record struct FileParameter(string WireName, IReadOnlyList<ImageInput>? Inputs, bool IsList);
+/// <param name="MediaTypes">The media types the parameter accepts; empty when any.</param>
+internal readonly record struct FileParameter(string WireName, IReadOnlyList<ImageInput>? Inputs, bool IsList, IReadOnlyList<string> MediaTypes);
 
 /// <summary>A request for a model on the Lumenfall gateway.</summary>
 public abstract record LumenfallImageRequest : ImageRequest

@@ -41,6 +41,9 @@ public enum CancelOutcome
 
     /// <summary>The service answered with something the SDK does not know.</summary>
     Unknown,
+
+    /// <summary>The service has no way to cancel a job (OmniRouters); nothing was sent.</summary>
+    NotSupported,
 }
 
 /// <summary>One log line an operation produced.</summary>
@@ -133,7 +136,7 @@ public abstract class ImageOperation
     /// <summary>Asks the service to cancel the job. A job that already finished is reported, not thrown.</summary>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>What the cancel achieved.</returns>
-    /// <exception cref="LumenfallException">The service refused or failed the call.</exception>
+    /// <exception cref="LumenfallException">The service refused or failed the call; the exception carries the operation id and token.</exception>
     public virtual Task<CancelOutcome> CancelAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(HasCompleted ? CancelOutcome.AlreadyCompleted : CancelOutcome.Unknown);
 }

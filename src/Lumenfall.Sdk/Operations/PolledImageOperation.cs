@@ -10,6 +10,9 @@ namespace Lumenfall.Sdk;
 /// </summary>
 internal sealed class PolledImageOperation : ImageOperation
 {
+    /// <summary>How many status lookups in a row may fail transiently (429, 5xx, a lookup timeout) before the wait gives up.</summary>
+    private const int MaxConsecutivePollFailures = 5;
+
     private readonly IOperationProtocol _protocol;
     private readonly OperationState _state;
     private readonly TimeProvider _time;
@@ -157,7 +160,7 @@ internal sealed class PolledImageOperation : ImageOperation
         }
 
         bool waitFirst = Status != ImageOperationStatus.Unknown;
-        int attempt = 0;
+        int attempt = 0, failures = 0;
         while (!HasCompleted)
         {
             if (waitFirst)
@@ -172,7 +175,23 @@ internal sealed class PolledImageOperation : ImageOperation
             }
 
             waitFirst = true;
-            OperationSnapshot snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, cancellationToken)).ConfigureAwait(false);
+            OperationSnapshot snapshot;
+            try
+            {
+                snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, cancellationToken)).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (LumenfallException ex) when (IsTransient(ex) && ++failures <= MaxConsecutivePollFailures)
+            {
+                // A throttled or failing status lookup says nothing about the job: look again after the wait asked for.
+                lock (_gate)
+                {
+                    _retryAfter = ex.RetryAfter;
+                }
+
+                continue;
+            }
+
             yield return Update(Apply(snapshot), started);
         }
     }
@@ -326,6 +345,9 @@ internal sealed class PolledImageOperation : ImageOperation
             throw;
         }
     }
+
+    private static bool IsTransient(LumenfallException exception) =>
+        exception is LumenfallRateLimitException or LumenfallUpstreamException or LumenfallTimeoutException;
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<OperationSnapshot> events)
     {

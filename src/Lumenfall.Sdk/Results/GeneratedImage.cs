@@ -104,8 +104,20 @@ public sealed class GeneratedImage
         ArgumentException.ThrowIfNullOrEmpty(path);
         (byte[] bytes, string? mediaType) = await LoadAsync(cancellationToken).ConfigureAwait(false);
         string extension = ImageMediaTypes.ToExtension(ImageMediaTypes.Detect(bytes) ?? mediaType ?? MediaType);
-        string target = Directory.Exists(path) ? Path.Combine(path, SafeFileName()) : path;
-        target = WithExtension(target, extension);
+        string target;
+        if (Directory.Exists(path))
+        {
+            string folder = Path.GetFullPath(path);
+            target = Path.GetFullPath(WithExtension(Path.Combine(folder, SafeFileName()), extension));
+            if (!string.Equals(Path.GetDirectoryName(target), folder.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+            {
+                throw new LumenfallException($"Refusing to save outside '{folder}' (the name would resolve to '{target}').");
+            }
+        }
+        else
+        {
+            target = WithExtension(path, extension);
+        }
         await File.WriteAllBytesAsync(target, bytes, cancellationToken).ConfigureAwait(false);
         return target;
     }
@@ -135,7 +147,8 @@ public sealed class GeneratedImage
                 throw new LumenfallException($"Refusing to save under the service-provided file name '{FileName}': it would leave the target folder. Pass a file path instead.");
             }
 
-            return Path.GetFileNameWithoutExtension(FileName);
+            string stem = Path.GetFileNameWithoutExtension(FileName).Trim('.', ' ');
+            return stem.Length == 0 ? "image" : stem;
         }
 
         string name = Uri is { Scheme: "http" or "https" } ? Path.GetFileNameWithoutExtension(Uri.AbsolutePath) : string.Empty;

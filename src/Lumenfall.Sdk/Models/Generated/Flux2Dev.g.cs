@@ -357,7 +357,7 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true)];
+    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true, s_imagesMediaTypes)];
 
     /// <inheritdoc />
     internal override string? PromptText => Prompt;

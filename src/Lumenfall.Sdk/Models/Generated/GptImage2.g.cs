@@ -342,7 +342,7 @@ public sealed partial record GptImage2EditRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true), new("mask", Mask is null ? null : [Mask], IsList: false)];
+    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true, s_imagesMediaTypes), new("mask", Mask is null ? null : [Mask], IsList: false, s_maskMediaTypes)];
 
     /// <inheritdoc />
     internal override string? PromptText => Prompt;

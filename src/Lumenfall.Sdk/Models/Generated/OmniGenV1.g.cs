@@ -111,7 +111,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     internal override string? RequestedSize => ImageSize?.Value;
 
     /// <inheritdoc />
-    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", InputImages?.ToList(), IsList: true)];
+    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", InputImages?.ToList(), IsList: true, [])];
 
     /// <inheritdoc />
     internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with { InputImages = Replace(InputImages, replacements) };

@@ -393,7 +393,7 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => s_wireNames;
 
     /// <inheritdoc />
-    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true)];
+    internal override IReadOnlyList<FileParameter> FileParameters => [new("image", Images?.ToList(), IsList: true, s_imagesMediaTypes)];
 
     /// <inheritdoc />
     internal override string? PromptText => Prompt;

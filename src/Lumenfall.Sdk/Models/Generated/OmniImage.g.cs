@@ -170,7 +170,7 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     internal override int? RequestedImageCount => ImageCount;
 
     /// <inheritdoc />
-    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("images", Images?.ToList(), IsList: true)];
+    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("images", Images?.ToList(), IsList: true, [])];
 
     /// <inheritdoc />
     internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with { Images = Replace(Images, replacements) };

@@ -147,7 +147,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
                     return CancelOutcome.CancellationRequested;
                 }
 
-                var details = new ServiceErrorDetails(Service, response.StatusCode, null, null, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, null, ServiceErrors.Truncate(body));
+                var details = new ServiceErrorDetails(Service, response.StatusCode, null, null, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, null, (body.Length == 0 ? null : Encoding.UTF8.GetString(body)));
                 throw ServiceErrors.Create(details, ErrorBody.Parse(body), _options.ApiKey);
             },
             cancellationToken,
@@ -214,6 +214,13 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
 
     private async Task<ImageGenerationResult> RunSyncAsync(FalImageRequest request, CancellationToken cancellationToken)
     {
+        if (request.Submit?.WebhookUrl is not null)
+        {
+            throw new LumenfallValidationException(
+                [new ValidationError("fal_webhook", "queue-only", "a webhook needs the queue; fal's sync endpoint has none (set Submit.Mode to Queue or drop the webhook)")],
+                request.ModelId);
+        }
+
         using var message = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, request.ModelId))
         {
             Content = await BodyAsync(request, cancellationToken).ConfigureAwait(false),
@@ -408,7 +415,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
     private static FalImageRequest AsFal(ImageRequest request) =>
         request as FalImageRequest ?? throw new ArgumentException($"{request.GetType().Name} is not a fal request.", nameof(request));
 
-    private static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    private static string? Text(string? value) => WireImages.Text(value);
 }
 
 /// <summary>Uploads to fal storage: initiate (JSON) on the storage API, then PUT the bytes to the returned URL.</summary>

@@ -151,6 +151,14 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
                 {
                     string label = parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName;
                     PreparedImage image = await PreparedImage.PrepareAsync(inputs[i], label, i, downloader, cancellationToken).ConfigureAwait(false);
+                    if (parameter.MediaTypes.Count > 0 && !parameter.MediaTypes.Contains(image.MediaType, StringComparer.Ordinal))
+                    {
+                        // The bytes disagree with the name or declared type that passed validation: refuse before sending.
+                        throw new LumenfallValidationException(
+                            [new ValidationError(label, ValidationRule.MediaType, $"must be {string.Join(", ", parameter.MediaTypes)} (the image's bytes are {image.MediaType})")],
+                            request.ModelId);
+                    }
+
                     form.Add(image.CreateContent(), Quote(brackets ? parameter.WireName + "[]" : parameter.WireName), Quote(image.FileName));
                 }
             }
@@ -239,6 +247,5 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? Text(values.FirstOrDefault()) : null;
 
-    /// <summary>Empty strings count as absent.</summary>
-    private static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    private static string? Text(string? value) => WireImages.Text(value);
 }

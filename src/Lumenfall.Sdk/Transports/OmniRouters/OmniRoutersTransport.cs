@@ -44,7 +44,12 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         (OmniRoutersImagesResponse body, string clientRequestId) = await channel.SendAsync(
             message,
             CallPurpose.Generation,
-            async (response, context, token) => (await Read(response, token).ConfigureAwait(false), context.ClientRequestId),
+            async (response, context, token) =>
+            {
+                OmniRoutersImagesResponse reply = await Read(response, token).ConfigureAwait(false);
+                ThrowIfError(reply, new ServiceErrorDetails(Service, response.StatusCode, null, null, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, null, null));
+                return (reply, context.ClientRequestId);
+            },
             cancellationToken).ConfigureAwait(false);
 
         string taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id)
@@ -81,9 +86,9 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         };
     }
 
-    /// <summary>OmniRouters has no cancel route.</summary>
+    /// <summary>OmniRouters has no cancel route: reported, not thrown.</summary>
     public Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("OmniRouters has no route to cancel an image task.");
+        Task.FromResult(CancelOutcome.NotSupported);
 
     public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken) => null;
 
@@ -104,7 +109,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     {
         if (body.Error is JsonElement element && ErrorBody.FromErrorValue(element, null) is ErrorBody error)
         {
-            throw ServiceErrors.Create(details with { RawBody = element.GetRawText() }, error, options.ApiKey);
+            throw ServiceErrors.Create(details with { RawBody = element.GetRawText() }, error, options.ApiKey);   // Create redacts and caps the body
         }
     }
 
