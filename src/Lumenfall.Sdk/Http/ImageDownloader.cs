@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net.Http.Headers;
 
 namespace Lumenfall.Sdk.Http;
@@ -72,45 +71,26 @@ internal sealed class ImageDownloader
     /// <summary>Reads a body into memory, refusing one larger than <paramref name="maxBytes"/>.</summary>
     public static async Task<byte[]> ReadAllAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
-        if (content.Headers.ContentLength is long declared && declared > maxBytes)
-        {
-            throw TooLarge(maxBytes, declared);
-        }
-
-        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream stream = await ResponseBody.OpenAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream(content.Headers.ContentLength is long length ? (int)Math.Min(length, int.MaxValue) : 64 * 1024);
-            byte[] chunk = ArrayPool<byte>.Shared.Rent(81920);
-            try
-            {
-                int read;
-                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (buffer.Length + read > maxBytes)
-                    {
-                        throw TooLarge(maxBytes, null);
-                    }
-
-                    buffer.Write(chunk, 0, read);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
-
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
             return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
         }
     }
-
-    private static LumenfallException TooLarge(long maxBytes, long? declared) =>
-        new($"The response is larger than the {maxBytes:N0}-byte limit{(declared is long d ? $" ({d:N0} bytes declared)" : string.Empty)}; raise LumenfallOptions.MaxResponseBytes to accept it.");
 }
 
 /// <summary>Decodes <c>data:[media type][;base64],payload</c> URIs.</summary>
 internal static class DataUri
 {
+    /// <summary>The media type a data URI declares, or null.</summary>
+    public static string? MediaTypeOf(string dataUri)
+    {
+        int end = dataUri.IndexOfAny([';', ',']);
+        return end > 5 ? dataUri[5..end] : null;
+    }
+
     public static bool IsDataUri(string? text) => text?.StartsWith("data:", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>The data URI for bytes of a media type.</summary>

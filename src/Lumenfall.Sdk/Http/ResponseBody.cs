@@ -8,18 +8,23 @@ internal static class ResponseBody
 {
     public static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, long maxBytes, CancellationToken cancellationToken)
     {
-        if (response.Content.Headers.ContentLength is long declared && declared > maxBytes)
+        Stream stream = await OpenAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            T? value = await JsonSerializer.DeserializeAsync(stream, type, cancellationToken).ConfigureAwait(false);
+            return value ?? throw new JsonException("The response body is JSON null.");
+        }
+    }
+
+    /// <summary>Opens a body for reading; it fails once more than <paramref name="maxBytes"/> arrive (or are declared).</summary>
+    public static async Task<Stream> OpenAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is long declared && declared > maxBytes)
         {
             throw TooLarge(maxBytes);
         }
 
-        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var limited = new LimitedReadStream(stream, maxBytes);
-            T? value = await JsonSerializer.DeserializeAsync(limited, type, cancellationToken).ConfigureAwait(false);
-            return value ?? throw new JsonException("The response body is JSON null.");
-        }
+        return new LimitedReadStream(await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), maxBytes);
     }
 
     public static LumenfallException TooLarge(long maxBytes) =>
@@ -50,6 +55,16 @@ internal static class ResponseBody
 
         public override void Flush()
         {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

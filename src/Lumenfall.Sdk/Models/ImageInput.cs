@@ -139,7 +139,7 @@ public sealed class ImageInput
     internal string? KnownMediaType =>
         MediaType
         ?? (Kind == ImageInputKind.Bytes ? ImageMediaTypes.Detect(Bytes.Span) : null)
-        ?? (Kind == ImageInputKind.Url && IsDataUri ? DataUriMediaType(Url!) : null)
+        ?? (Kind == ImageInputKind.Url && IsDataUri ? Http.DataUri.MediaTypeOf(Url!) : null)
         ?? ImageMediaTypes.FromFileName(FileName);
 
     /// <inheritdoc />
@@ -154,11 +154,6 @@ public sealed class ImageInput
     /// <summary>Gets whether this is a <c>data:</c> URI.</summary>
     internal bool IsDataUri => Url?.StartsWith("data:", StringComparison.OrdinalIgnoreCase) == true;
 
-    private static string? DataUriMediaType(string dataUri)
-    {
-        int end = dataUri.IndexOfAny([';', ',']);
-        return end > 5 ? dataUri[5..end] : null;
-    }
 }
 
 /// <summary>Writes a URL <see cref="ImageInput"/> as its string. Local inputs must be resolved to URLs by the transport first.</summary>

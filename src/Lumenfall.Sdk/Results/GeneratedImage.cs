@@ -27,7 +27,7 @@ public sealed class GeneratedImage
         Data = data;
         MediaType = (data is { } bytes ? ImageMediaTypes.Detect(bytes.Span) : null)
             ?? ImageMediaTypes.Normalize(mediaType)
-            ?? (uri is { Scheme: "data" } ? ImageMediaTypes.Normalize(DataUriMediaType(uri)) : null)
+            ?? (uri is { Scheme: "data" } ? ImageMediaTypes.Normalize(DataUri.MediaTypeOf(uri.OriginalString)) : null)
             ?? ImageMediaTypes.FromFileName(uri?.AbsolutePath);
         RevisedPrompt = string.IsNullOrEmpty(revisedPrompt) ? null : revisedPrompt;
     }
@@ -162,12 +162,5 @@ public sealed class GeneratedImage
         bool same = string.Equals(current, extension, StringComparison.OrdinalIgnoreCase)
             || (extension == ".jpg" && string.Equals(current, ".jpeg", StringComparison.OrdinalIgnoreCase));
         return same ? path : (ImageMediaTypes.FromFileName(path) is null && current.Length > 0 ? path + extension : Path.ChangeExtension(path, extension));
-    }
-
-    private static string? DataUriMediaType(Uri uri)
-    {
-        string text = uri.OriginalString;
-        int end = text.IndexOfAny([';', ',']);
-        return end > 5 ? text[5..end] : null;
     }
 }

@@ -74,12 +74,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         message.Headers.Accept.Add(Json);
         return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
         {
-            if (response.Content.Headers.ContentLength > channel.MaxResponseBytes)
-            {
-                throw ResponseBody.TooLarge(channel.MaxResponseBytes);
-            }
-
-            Stream stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+            Stream stream = await ResponseBody.OpenAsync(response.Content, channel.MaxResponseBytes, token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 return await JsonDocument.ParseAsync(stream, default, token).ConfigureAwait(false);
