@@ -313,7 +313,8 @@ internal static class CSharpEmitter
             });
         }
 
-        if (p.Kind is PropertyKind.Integer or PropertyKind.Long or PropertyKind.Number && (p.Minimum is not null || p.Maximum is not null))
+        // Every number is checked (NaN and infinities are refused even without bounds); integers only when bounded.
+        if (p.Kind is PropertyKind.Number || (p.Kind is PropertyKind.Integer or PropertyKind.Long && (p.Minimum is not null || p.Maximum is not null)))
         {
             string exclusive = p.ExclusiveMinimum ? ", exclusiveMinimum: true" : string.Empty;
             w.Line($"validator.Range({name}, {p.CSharpName}, {Number(p.Minimum)}, {Number(p.Maximum)}{exclusive});");

@@ -222,25 +222,27 @@ public class ImageClient
             T value = await call(transport).ConfigureAwait(false);
             ImageGenerationResult? result = resultOf(value);
             TimeSpan elapsed = Options.TimeProvider.GetElapsedTime(started);
+            string? apiKey = Options.For(request.Service).ApiKey;
             if (activity is not null && result is not null)
             {
-                activity.SetTag("gen_ai.response.id", result.RequestId);
+                activity.SetTag("gen_ai.response.id", ServiceErrors.Redact(result.RequestId, apiKey));
                 activity.SetTag("gen_ai.response.image.count", result.Images.Count);
                 activity.SetTag("gen_ai.response.model", result.ExecutedModel ?? result.ResponseModel);
             }
 
             if (value is ImageOperation { HasCompleted: false } running)
             {
-                activity?.SetTag("lumenfall.operation.id", running.Id);
-                Log.OperationStarted(_logger, running.Id, request.ModelId, request.Service);
+                activity?.SetTag("lumenfall.operation.id", ServiceErrors.Redact(running.Id, apiKey));
+                Log.OperationStarted(_logger, ServiceErrors.Redact(running.Id, apiKey)!, request.ModelId, request.Service);
             }
 
-            Log.Finished(_logger, operation, request.ModelId, request.Service, (long)elapsed.TotalMilliseconds, result?.Images.Count ?? 0, result?.RequestId);
+            Log.Finished(_logger, operation, request.ModelId, request.Service, (long)elapsed.TotalMilliseconds, result?.Images.Count ?? 0, ServiceErrors.Redact(result?.RequestId, apiKey));
             Record(operation, request, provider, "success", null, elapsed);
             return value;
         }
         catch (Exception ex)
         {
+            (ex as LumenfallException)?.Sanitize<LumenfallException>(Options.For(request.Service).ApiKey);   // a last pass: every path redacts already
             TimeSpan elapsed = Options.TimeProvider.GetElapsedTime(started);
             string outcome = SdkTelemetry.OutcomeOf(ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
@@ -303,6 +305,7 @@ public class ImageClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clients);
+        ThrowIfInvalid(options);
         var downloader = new ImageDownloader(() => clients(null), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
         ServiceChannel Channel(ImageService service) =>
             new(service, () => clients(service), options.For(service), options.TimeProvider) { MaxResponseBytes = options.MaxResponseBytes };

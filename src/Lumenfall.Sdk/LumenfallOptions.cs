@@ -40,8 +40,9 @@ public sealed class LumenfallOptions
     public bool EnableSensitiveData { get; set; }
 
     /// <summary>
-    /// Checks the settings: absolute endpoints, <c>https</c> unless the host is a loopback address, positive
-    /// timeouts and sane retry and polling values.
+    /// Checks the settings: absolute endpoints, <c>https</c> unless the host is a loopback address, timeouts that
+    /// are positive and at most 24 days (or infinite), and sane retry and polling values. Every client checks them
+    /// when it is built, so no setting fails after a billable request was sent.
     /// </summary>
     /// <returns>One message per problem, each naming the setting; empty when the settings are usable.</returns>
     public IReadOnlyList<string> Validate()
@@ -52,9 +53,10 @@ public sealed class LumenfallOptions
             service.Validate($"{SectionName}:{name}", problems);
         }
 
-        if (DownloadTimeout <= TimeSpan.Zero && DownloadTimeout != Timeout.InfiniteTimeSpan)
+        CheckTimeout($"{SectionName}:DownloadTimeout", DownloadTimeout, problems);
+        if (TimeProvider is null)
         {
-            problems.Add($"{SectionName}:DownloadTimeout must be positive (was {DownloadTimeout}).");
+            problems.Add($"{SectionName}:TimeProvider must not be null.");
         }
 
         if (MaxResponseBytes <= 0)
@@ -69,6 +71,18 @@ public sealed class LumenfallOptions
     /// <inheritdoc />
     public override string ToString() =>
         string.Join("; ", Services.Select(s => $"{s.Name}: {s.Options}"));
+
+    /// <summary>The longest timeout or wait a setting may hold, other than <see cref="Timeout.InfiniteTimeSpan"/> (timers cannot go further).</summary>
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromDays(24);
+
+    /// <summary>A timeout must be positive and at most <see cref="MaxWait"/>, or infinite.</summary>
+    internal static void CheckTimeout(string name, TimeSpan timeout, List<string> problems)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && (timeout <= TimeSpan.Zero || timeout > MaxWait))
+        {
+            problems.Add($"{name} must be positive and at most {MaxWait}, or Timeout.InfiniteTimeSpan (was {timeout}).");
+        }
+    }
 
     internal IEnumerable<(string Name, ServiceOptions Options)> Services =>
         [(nameof(Lumenfall), Lumenfall), (nameof(Fal), Fal), (nameof(OmniRouters), OmniRouters)];
@@ -138,24 +152,17 @@ public class ServiceOptions
             }
         }
 
-        if (GenerationTimeout <= TimeSpan.Zero && GenerationTimeout != Timeout.InfiniteTimeSpan)
+        LumenfallOptions.CheckTimeout($"{prefix}:GenerationTimeout", GenerationTimeout, problems);
+        LumenfallOptions.CheckTimeout($"{prefix}:RequestTimeout", RequestTimeout, problems);
+        LumenfallOptions.CheckTimeout($"{prefix}:Polling:OperationTimeout", Polling.OperationTimeout, problems);
+        if (Polling.InitialInterval <= TimeSpan.Zero || Polling.MaxInterval < Polling.InitialInterval || Polling.MaxInterval > LumenfallOptions.MaxWait)
         {
-            problems.Add($"{prefix}:GenerationTimeout must be positive (was {GenerationTimeout}).");
+            problems.Add($"{prefix}:Polling needs 0 < InitialInterval <= MaxInterval <= {LumenfallOptions.MaxWait} (was {Polling.InitialInterval} and {Polling.MaxInterval}).");
         }
 
-        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        if (!(Polling.BackoffMultiplier >= 1 && double.IsFinite(Polling.BackoffMultiplier)))
         {
-            problems.Add($"{prefix}:RequestTimeout must be positive (was {RequestTimeout}).");
-        }
-
-        if (Polling.InitialInterval <= TimeSpan.Zero || Polling.MaxInterval < Polling.InitialInterval)
-        {
-            problems.Add($"{prefix}:Polling needs 0 < InitialInterval <= MaxInterval (was {Polling.InitialInterval} and {Polling.MaxInterval}).");
-        }
-
-        if (Polling.BackoffMultiplier < 1)
-        {
-            problems.Add($"{prefix}:Polling:BackoffMultiplier must be at least 1 (was {Polling.BackoffMultiplier}).");
+            problems.Add($"{prefix}:Polling:BackoffMultiplier must be a finite number of at least 1 (was {Polling.BackoffMultiplier}).");
         }
 
         Retry.Validate($"{prefix}:Retry", problems);
@@ -198,14 +205,19 @@ public sealed class RetryOptions
             problems.Add($"{prefix}:MaxRetries must be 0 or more (was {MaxRetries}).");
         }
 
-        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay)
+        if (MaxRetries > 100)
         {
-            problems.Add($"{prefix} needs 0 < BaseDelay <= MaxDelay (was {BaseDelay} and {MaxDelay}).");
+            problems.Add($"{prefix}:MaxRetries must be at most 100 (was {MaxRetries}).");
         }
 
-        if (MaxRetryAfter < TimeSpan.Zero)
+        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay || MaxDelay > LumenfallOptions.MaxWait)
         {
-            problems.Add($"{prefix}:MaxRetryAfter must not be negative (was {MaxRetryAfter}).");
+            problems.Add($"{prefix} needs 0 < BaseDelay <= MaxDelay <= {LumenfallOptions.MaxWait} (was {BaseDelay} and {MaxDelay}).");
+        }
+
+        if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > LumenfallOptions.MaxWait)
+        {
+            problems.Add($"{prefix}:MaxRetryAfter must be between 0 and {LumenfallOptions.MaxWait} (was {MaxRetryAfter}).");
         }
     }
 }

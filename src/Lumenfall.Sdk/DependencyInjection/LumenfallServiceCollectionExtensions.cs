@@ -118,9 +118,13 @@ public static class LumenfallServiceCollectionExtensions
 
     private static IHttpClientBuilder AddHttpClient(IServiceCollection services, string name, ImageService? service)
     {
+        // Microsoft.Extensions.Http's default loggers keep header values (the Authorization header among them) in
+        // their structured log state; they are removed, and the resilience handler logs each attempt itself
+        // (method, URL without query, status, time: never a header or a body).
         IHttpClientBuilder http = services.AddHttpClient(ClientName(name, service))
             .ConfigurePrimaryHttpMessageHandler(HttpStack.CreatePrimaryHandler)
-            .ConfigureHttpClient(client => HttpStack.Configure(client));
+            .ConfigureHttpClient(client => HttpStack.Configure(client))
+            .RemoveAllLoggers();
 
         // The SDK's handlers go first (outermost); handlers added through the builder run inside them and see every attempt.
         http.AddHttpMessageHandler(() => new RedirectHandler());

@@ -27,6 +27,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Retrying {Method} {Url} (attempt {Attempt}) after {DelayMs} ms: {Reason}. Client request id {ClientRequestId}.")]
     public static partial void Retrying(ILogger logger, string method, string url, int attempt, long delayMs, string reason, string? clientRequestId);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} answered {StatusCode} in {ElapsedMs} ms (attempt {Attempt}).")]
+    public static partial void HttpAttempt(ILogger logger, string method, string url, int statusCode, long elapsedMs, int attempt);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Debug, Message = "HTTP {Method} {Url} failed after {ElapsedMs} ms (attempt {Attempt}): {ErrorType}.")]
+    public static partial void HttpAttemptFailed(ILogger logger, string method, string url, long elapsedMs, int attempt, string errorType);
+
     [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Not retrying {Method} to {Host}: {Reason}.")]
     public static partial void NotRetrying(ILogger logger, string method, string? host, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Lumenfall.Sdk.Http;
 
 namespace Lumenfall.Sdk;
 
@@ -18,6 +19,7 @@ public class LumenfallException : Exception
     private string? _rawBody;
     private string? _operationId;
     private string? _rehydrationToken;
+    private string? _message;
 
     /// <summary>Creates an exception with a message.</summary>
     /// <param name="message">What went wrong.</param>
@@ -38,6 +40,9 @@ public class LumenfallException : Exception
     public LumenfallException()
     {
     }
+
+    /// <inheritdoc />
+    public override string Message => _message ?? base.Message;
 
     /// <summary>Gets the service this call went to, when known.</summary>
     public ImageService? Service { get => _service; init => _service = value; }
@@ -84,6 +89,28 @@ public class LumenfallException : Exception
         _service ??= service;
         _clientRequestId ??= clientRequestId;
         _requestId ??= requestId;
+    }
+
+    /// <summary>
+    /// Makes the exception safe to log: the API key is replaced with <c>***</c> in the message and every text
+    /// field (a server may echo the key back), and the message is capped at <see cref="ServiceErrors.MessageLimit"/>.
+    /// </summary>
+    internal TException Sanitize<TException>(string? apiKey)
+        where TException : LumenfallException
+    {
+        string message = ServiceErrors.CapMessage(ServiceErrors.Redact(Message, apiKey)!);
+        if (!ReferenceEquals(message, Message) && message != Message)
+        {
+            _message = message;
+        }
+
+        _errorCode = ServiceErrors.Redact(_errorCode, apiKey);
+        _errorType = ServiceErrors.Redact(_errorType, apiKey);
+        _requestId = ServiceErrors.Redact(_requestId, apiKey);
+        _clientRequestId = ServiceErrors.Redact(_clientRequestId, apiKey);
+        _rawBody = ServiceErrors.Redact(_rawBody, apiKey);
+        _operationId = ServiceErrors.Redact(_operationId, apiKey);
+        return (TException)this;
     }
 
     /// <summary>Fills in what the SDK learned about the failed call (used by the SDK's exception factory).</summary>

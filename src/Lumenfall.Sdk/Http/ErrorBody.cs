@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Http;
 
@@ -29,7 +29,7 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
         }
         catch (JsonException)
         {
-            string text = Encoding.UTF8.GetString(body).Trim();
+            string text = JsonText.Decode(body).Trim();
             return Empty with { Message = text.Length > 300 ? text[..300] + "…" : text };
         }
     }
@@ -37,6 +37,11 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
     /// <summary>Reads an error from a JSON object, or null when it carries none.</summary>
     public static ErrorBody? FromElement(JsonElement root)
     {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
         if (root.TryGetProperty("error", out JsonElement error) && FromErrorValue(error, Text(root, "error_code")) is ErrorBody nested)
         {
             return nested;
@@ -67,6 +72,13 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
         return null;
     }
 
+    /// <summary>This error with the API key replaced by <c>***</c> in every text (a service may echo it back).</summary>
+    public ErrorBody Redact(string? apiKey) => string.IsNullOrEmpty(apiKey)
+        ? this
+        : new ErrorBody(
+            ServiceErrors.Redact(Message, apiKey), ServiceErrors.Redact(Code, apiKey), ServiceErrors.Redact(Type, apiKey), ServiceErrors.Redact(Param, apiKey),
+            FieldErrors.Select(f => new ValidationError(ServiceErrors.Redact(f.Parameter, apiKey)!, ServiceErrors.Redact(f.Rule, apiKey)!, ServiceErrors.Redact(f.Message, apiKey)!)).ToList());
+
     /// <summary>Reads the value of an <c>error</c> property: an object with message/type/code/param, or a string.</summary>
     public static ErrorBody? FromErrorValue(JsonElement error, string? flatCode) => error.ValueKind switch
     {
@@ -76,7 +88,7 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
             Text(error, "type"),
             Text(error, "param"),
             []),
-        JsonValueKind.String when error.GetString() is { Length: > 0 } message => new ErrorBody(message, flatCode, null, null, []),
+        JsonValueKind.String when JsonText.Read(error) is { Length: > 0 } message => new ErrorBody(message, flatCode, null, null, []),
         _ => null,
     };
 
@@ -95,7 +107,12 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
             {
                 // FastAPI prefixes body fields with "body"; the caller knows the parameter by its own name.
                 var parts = loc.EnumerateArray()
-                    .Select(p => p.ValueKind == JsonValueKind.Number ? $"[{p.GetRawText()}]" : p.ToString())
+                    .Select(p => p.ValueKind switch
+                    {
+                        JsonValueKind.Number => $"[{p.GetRawText()}]",
+                        JsonValueKind.String => JsonText.Read(p),
+                        _ => "?",
+                    })
                     .SkipWhile(p => p is "body" or "query")
                     .ToList();
                 if (parts.Count > 0)
@@ -119,7 +136,7 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
 
         string? text = value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => JsonText.Read(value),
             JsonValueKind.Number => value.GetRawText(),
             _ => null,
         };

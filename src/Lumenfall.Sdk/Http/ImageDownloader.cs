@@ -32,24 +32,34 @@ internal sealed class ImageDownloader
     public static ImageDownloader Default => Shared.Value;
 
     /// <summary>Downloads (or decodes) the image at <paramref name="url"/> into memory.</summary>
+    /// <exception cref="LumenfallException">The URL is unusable, or the download failed, timed out or was too large.</exception>
     public async Task<(byte[] Bytes, string? MediaType)> DownloadAsync(string url, CancellationToken cancellationToken)
     {
-        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        if (DataUri.IsDataUri(url))
         {
-            return DataUri.Decode(url);
+            try
+            {
+                return DataUri.Decode(url);
+            }
+            catch (FormatException ex)
+            {
+                throw new LumenfallUnexpectedResponseException($"The image's data URI is not valid: {ex.Message}", ex) { Field = "url" };
+            }
         }
 
-        var uri = new Uri(url, UriKind.Absolute);
+        Uri uri = ServerUrls.Require(url, "url", null);
+        string where = uri.GetLeftPart(UriPartial.Path);
         using var timeoutSource = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        HttpResponseMessage? response = null;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Options.Set(ServiceChannel.PurposeKey, CallPurpose.Download);
-            using HttpResponseMessage response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new LumenfallException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} failed with {(int)response.StatusCode} {response.ReasonPhrase}.")
+                throw new LumenfallException($"Downloading the image from {where} failed with {(int)response.StatusCode} {ServiceErrors.Cap(response.ReasonPhrase, 200)}.")
                 {
                     StatusCode = response.StatusCode,
                 };
@@ -58,25 +68,68 @@ internal sealed class ImageDownloader
             byte[] bytes = await ReadAllAsync(response.Content, _maxBytes, linked.Token).ConfigureAwait(false);
             return (bytes, response.Content.Headers.ContentType?.MediaType);
         }
-        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new LumenfallTimeoutException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} took longer than {_timeout}.", _timeout);
+            throw;
         }
-        catch (HttpRequestException ex)
+        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested || ex.InnerException is TimeoutException)
         {
-            throw new LumenfallException($"Downloading the image from {uri.GetLeftPart(UriPartial.Path)} failed: {ex.Message}", ex);
+            throw new LumenfallTimeoutException($"Downloading the image from {where} took longer than {_timeout}.", _timeout, ex) { StatusCode = response?.StatusCode };
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
+        {
+            throw new LumenfallNetworkException($"Downloading the image from {where} failed {(response is null ? "before a response arrived" : "while its body was read")}: {ServiceErrors.CapMessage(ex.Message)}", ex)
+            {
+                StatusCode = response?.StatusCode,
+            };
+        }
+        finally
+        {
+            response?.Dispose();
         }
     }
 
-    /// <summary>Reads a body into memory, refusing one larger than <paramref name="maxBytes"/>.</summary>
+    /// <summary>
+    /// Reads a body into memory, refusing one larger than <paramref name="maxBytes"/>. The buffer grows with what
+    /// arrives (a declared <c>Content-Length</c> is trusted only as an upper bound), so a body that claims 200 MB
+    /// and sends 68 bytes costs 68 bytes; an honest length is read into one array of exactly that size.
+    /// </summary>
     public static async Task<byte[]> ReadAllAsync(HttpContent content, long maxBytes, CancellationToken cancellationToken)
     {
+        const int FirstChunk = 64 * 1024;
+        long? declared = content.Headers.ContentLength;
         Stream stream = await ResponseBody.OpenAsync(content, maxBytes, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var buffer = new MemoryStream(content.Headers.ContentLength is long length ? (int)Math.Min(length, int.MaxValue) : 64 * 1024);
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
+            long limit = Math.Min(declared ?? maxBytes, Math.Min(maxBytes, Array.MaxLength));
+            byte[] buffer = new byte[(int)Math.Max(1, Math.Min(limit, FirstChunk))];
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    long grown = Math.Min(Math.Max((long)buffer.Length * 2, FirstChunk), Math.Min(maxBytes, Array.MaxLength));
+                    if (declared is long length && total < length)
+                    {
+                        grown = Math.Min(grown, length);   // an honest length ends in an exact fit
+                    }
+
+                    if (grown <= buffer.Length)
+                    {
+                        grown = buffer.Length + 1;   // more than declared arrives: the size cap still applies below
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(grown, Array.MaxLength));
+                }
+
+                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return total == buffer.Length ? buffer : buffer[..total];
+                }
+
+                total += read;
+            }
         }
     }
 }

@@ -106,6 +106,7 @@ internal sealed class PreparedImage
 
     private static PreparedImage FromBytes(ImageInput input, ReadOnlyMemory<byte> bytes, string? served, string parameter, int index)
     {
+        ThrowIfMismatch(input, bytes.Span, parameter);
         string mediaType = ImageMediaTypes.Normalize(input.MediaType)
             ?? ImageMediaTypes.Detect(bytes.Span)
             ?? ImageMediaTypes.Normalize(served)
@@ -114,11 +115,22 @@ internal sealed class PreparedImage
         return new PreparedImage(null, null, 0, bytes, bytes.Length, mediaType, FileNameFor(input.FileName, mediaType, index));
     }
 
-    private static string MediaTypeOf(ImageInput input, ReadOnlySpan<byte> header, string parameter) =>
-        ImageMediaTypes.Normalize(input.MediaType)
+    private static void ThrowIfMismatch(ImageInput input, ReadOnlySpan<byte> header, string parameter)
+    {
+        if (ImageMediaTypes.Mismatch(input.MediaType, header) is string mismatch)
+        {
+            throw Invalid(parameter, ValidationRule.MediaType, mismatch);
+        }
+    }
+
+    private static string MediaTypeOf(ImageInput input, ReadOnlySpan<byte> header, string parameter)
+    {
+        ThrowIfMismatch(input, header, parameter);
+        return ImageMediaTypes.Normalize(input.MediaType)
         ?? ImageMediaTypes.Detect(header)
         ?? ImageMediaTypes.FromFileName(input.FileName)
         ?? throw Unknown(parameter);
+    }
 
     /// <summary>The caller's file name with an extension matching <paramref name="mediaType"/>, or <c>image{n}.ext</c>.</summary>
     private static string FileNameFor(string? fileName, string mediaType, int index)

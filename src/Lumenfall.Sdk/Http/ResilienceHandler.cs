@@ -98,6 +98,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             activity.SetTag("http.request.resend_count", attempt - 1);
         }
 
+        long started = _time.GetTimestamp();
         try
         {
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -107,11 +108,21 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 activity?.SetStatus(ActivityStatusCode.Error);
             }
 
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.HttpAttempt(_logger, request.Method.Method, PathOf(request), (int)response.StatusCode, (long)_time.GetElapsedTime(started).TotalMilliseconds, attempt);
+            }
+
             return response;
         }
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.HttpAttemptFailed(_logger, request.Method.Method, PathOf(request), (long)_time.GetElapsedTime(started).TotalMilliseconds, attempt, ex.GetType().Name);
+            }
+
             throw;
         }
     }

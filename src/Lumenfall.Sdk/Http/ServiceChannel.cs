@@ -98,7 +98,7 @@ internal sealed class ServiceChannel
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var context = new CallContext(clientRequestId, timeout);
+        var context = new CallContext(clientRequestId);
         HttpResponseMessage? response = null;
         bool keep = false;
         try
@@ -114,40 +114,13 @@ internal sealed class ServiceChannel
             keep = ReferenceEquals(result, response);
             return result;
         }
-        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw Timeout(purpose, timeout, context, ex);
+            throw;   // only the caller's own token ends a call with OperationCanceledException
         }
-        catch (LumenfallException ex) when (ex.ClientRequestId is null)
+        catch (Exception ex)
         {
-            ex.FillCall(Service, clientRequestId, context.Response is { } failed ? ServiceErrors.RequestIdFrom(failed.Headers) : null);
-            throw;
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException or ArgumentException or NotSupportedException)
-        {
-            throw new LumenfallException($"{Service} sent a response the SDK could not use: {ex.Message}", ex)
-                .With<LumenfallException>(new ServiceErrorDetails(
-                    Service, context.StatusCode, null, null,
-                    context.Response is { } failed ? ServiceErrors.RequestIdFrom(failed.Headers) : null,
-                    clientRequestId, null, null));
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new LumenfallException($"{Service} sent a response the SDK could not read as JSON: {ex.Message}", ex)
-                .With<LumenfallException>(new ServiceErrorDetails(
-                    Service, context.StatusCode, null, null,
-                    context.Response is { } failed ? ServiceErrors.RequestIdFrom(failed.Headers) : null,
-                    clientRequestId, null, null));
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new LumenfallException(
-                $"{Service}: the request to {request.RequestUri?.GetLeftPart(UriPartial.Path)} failed before a response arrived ({ex.HttpRequestError}): {ServiceErrors.Redact(ex.Message, _options.ApiKey)}",
-                ex)
-            {
-                Service = Service,
-                ClientRequestId = clientRequestId,
-            };
+            throw Translate(ex, request, purpose, timeout, context, timedOut: timeoutSource.IsCancellationRequested);
         }
         finally
         {
@@ -162,24 +135,53 @@ internal sealed class ServiceChannel
     public Task<HttpResponseMessage> OpenAsync(HttpRequestMessage request, CallPurpose purpose, CancellationToken cancellationToken) =>
         SendAsync(request, purpose, (response, _, _) => Task.FromResult(response), cancellationToken);
 
-    private LumenfallTimeoutException Timeout(CallPurpose purpose, TimeSpan timeout, CallContext context, Exception inner)
+    /// <summary>
+    /// Turns whatever a call threw into the SDK's typed exception, with the call's ids, the key redacted and the
+    /// message capped: the SDK's timeout → <see cref="LumenfallTimeoutException"/>; a connection that failed, was
+    /// reset or ended early (or a cancellation that is not the caller's) → <see cref="LumenfallNetworkException"/>;
+    /// anything else while reading → <see cref="LumenfallUnexpectedResponseException"/>.
+    /// </summary>
+    private LumenfallException Translate(Exception exception, HttpRequestMessage request, CallPurpose purpose, TimeSpan timeout, CallContext context, bool timedOut)
     {
+        string? apiKey = _options.ApiKey;
         string? requestId = context.Response is { } response ? ServiceErrors.RequestIdFrom(response.Headers) : null;
+        var details = new ServiceErrorDetails(Service, context.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
+        string path = request.RequestUri?.GetLeftPart(UriPartial.Path) ?? string.Empty;
+        string when = context.Response is null ? "before a response arrived" : "while its body was read";
+        Exception inner = ServiceErrors.SafeInner(exception, apiKey);
+        LumenfallException typed = exception switch
+        {
+            LumenfallException known => known,
+            OperationCanceledException when timedOut => Timeout(purpose, timeout, details, inner),
+            OperationCanceledException { InnerException: TimeoutException } => new LumenfallTimeoutException(
+                $"{Service}: the request to {path} timed out {when} (client request id {context.ClientRequestId}): {inner.Message}", timeout, inner)
+                .With<LumenfallTimeoutException>(details),
+            OperationCanceledException or HttpRequestException or IOException => new LumenfallNetworkException(
+                $"{Service}: the request to {path} failed {when}{(exception is HttpRequestException http ? $" ({http.HttpRequestError})" : string.Empty)} (client request id {context.ClientRequestId}): {inner.Message}"
+                + (purpose == CallPurpose.Generation ? " It was not sent again: the service may have processed it." : string.Empty),
+                inner).With<LumenfallNetworkException>(details),
+            _ => new LumenfallUnexpectedResponseException(
+                $"{Service} sent a response the SDK could not use (client request id {context.ClientRequestId}): {inner.GetType().Name}: {inner.Message}", inner)
+                .With<LumenfallUnexpectedResponseException>(details),
+        };
+        typed.FillCall(Service, context.ClientRequestId, requestId);
+        return typed.Sanitize<LumenfallException>(apiKey);
+    }
+
+    private LumenfallTimeoutException Timeout(CallPurpose purpose, TimeSpan timeout, in ServiceErrorDetails details, Exception inner)
+    {
         string message = purpose == CallPurpose.Generation
-            ? $"{Service}: no complete response within {timeout} (client request id {context.ClientRequestId}). "
+            ? $"{Service}: no complete response within {timeout} (client request id {details.ClientRequestId}). "
               + "The service may still produce the image and bill for it; raise the generation timeout for slow models."
-            : $"{Service}: no complete response within {timeout} (client request id {context.ClientRequestId}).";
-        var details = new ServiceErrorDetails(Service, context.Response?.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
+            : $"{Service}: no complete response within {timeout} (client request id {details.ClientRequestId}).";
         return new LumenfallTimeoutException(message, timeout, inner).With<LumenfallTimeoutException>(details);
     }
 }
 
 /// <summary>What one call knows while its response is read.</summary>
-internal sealed class CallContext(string clientRequestId, TimeSpan timeout)
+internal sealed class CallContext(string clientRequestId)
 {
     public string ClientRequestId { get; } = clientRequestId;
-
-    public TimeSpan Timeout { get; } = timeout;
 
     public HttpResponseMessage? Response { get; set; }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Http;
 
@@ -10,6 +10,12 @@ internal static class ServiceErrors
 {
     /// <summary>The most of a body kept on an exception.</summary>
     public const int RawBodyLimit = 4096;
+
+    /// <summary>The longest exception message: server text beyond it is cut (a service may send megabytes).</summary>
+    public const int MessageLimit = 2048;
+
+    /// <summary>The longest wait a service can ask for that the SDK records (longer asks are clamped to it).</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
 
     /// <summary>The most of an error body read at all (error bodies are small; this bounds a misbehaving server).</summary>
     private const int ReadLimit = 64 * 1024;
@@ -20,7 +26,7 @@ internal static class ServiceErrors
         byte[] body = await ReadBoundedAsync(response.Content, ReadLimit, cancellationToken).ConfigureAwait(false);
         var details = new ServiceErrorDetails(
             service, response.StatusCode, null, null, RequestIdFrom(response.Headers), clientRequestId,
-            RetryAfterFrom(response.Headers, time), body.Length == 0 ? null : Encoding.UTF8.GetString(body));
+            RetryAfterFrom(response.Headers, time), body.Length == 0 ? null : JsonText.Decode(body));
         ErrorBody error = ErrorBody.Parse(body);
         if (error.Type is null && Header(response.Headers, "X-Fal-Error-Type") is string falType)
         {
@@ -34,14 +40,19 @@ internal static class ServiceErrors
     public static LumenfallException Create(ServiceErrorDetails details, ErrorBody error, string? apiKey)
     {
         int status = details.StatusCode is HttpStatusCode code ? (int)code : 0;
-        string what = string.IsNullOrWhiteSpace(error.Message) ? DefaultMessage(status) : error.Message!;
-        string message = Redact(
-            $"{details.Service} {(status == 0 ? "reported an error" : $"returned {status}")}{(error.Code is null ? string.Empty : " " + error.Code)}: {what}",
-            apiKey)!;
-        details = details with { ErrorCode = error.Code, ErrorType = error.Type, RawBody = Cap(Redact(details.RawBody, apiKey)) };
+        string what = string.IsNullOrWhiteSpace(error.Message) ? DefaultMessage(status) : CapMessage(error.Message!);
+        string message = CapMessage(Redact(
+            $"{details.Service} {(status == 0 ? "reported an error" : $"returned {status}")}{(error.Code is null ? string.Empty : " " + Cap(error.Code, 200))}: {what}",
+            apiKey)!);
+        details = details with { ErrorCode = Cap(error.Code, 200), ErrorType = Cap(error.Type, 200), RawBody = Cap(Redact(details.RawBody, apiKey)) };
 
         string key = (error.Code ?? string.Empty).ToUpperInvariant();
         string type = (error.Type ?? string.Empty).ToUpperInvariant();
+        return Classify(details, error, message, status, key, type).Sanitize<LumenfallException>(apiKey);
+    }
+
+    private static LumenfallException Classify(in ServiceErrorDetails details, ErrorBody error, string message, int status, string key, string type)
+    {
         return key switch
         {
             "CONTENT_POLICY_VIOLATION" or "MODERATION_BLOCKED" or "CONTENT_POLICY" => new LumenfallContentPolicyException(message).With<LumenfallException>(details),
@@ -59,7 +70,7 @@ internal static class ServiceErrors
                 429 => new LumenfallRateLimitException(message).With<LumenfallException>(details),
                 >= 500 => new LumenfallUpstreamException(message).With<LumenfallException>(details),
                 400 or 422 when error.FieldErrors.Count > 0 => new LumenfallValidationException(error.FieldErrors, message, fromService: true).With<LumenfallException>(details),
-                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { Parameter = error.Param }.With<LumenfallException>(details),
+                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { Parameter = Cap(error.Param, 200) }.With<LumenfallException>(details),
                 _ => new LumenfallException(message).With<LumenfallException>(details),
             },
         };
@@ -69,28 +80,37 @@ internal static class ServiceErrors
     public static string? RequestIdFrom(HttpResponseHeaders headers) =>
         Header(headers, "X-Lumenfall-Request-Id") ?? Header(headers, "x-fal-request-id") ?? Header(headers, "x-request-id");
 
-    /// <summary>Reads <c>retry-after-ms</c>, else <c>Retry-After</c> (seconds or an HTTP date); negative waits become zero.</summary>
+    /// <summary>
+    /// Reads <c>retry-after-ms</c>, else <c>Retry-After</c> (seconds or an HTTP date). Never throws: a value that is
+    /// not a finite number or a date is ignored, a negative wait becomes zero, and a wait beyond
+    /// <see cref="MaxRetryAfter"/> is clamped to it.
+    /// </summary>
     public static TimeSpan? RetryAfterFrom(HttpResponseHeaders headers, TimeProvider time)
     {
-        if (Header(headers, "retry-after-ms") is string ms && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds))
+        if (Header(headers, "retry-after-ms") is string ms
+            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && double.IsFinite(milliseconds))
         {
-            return TimeSpan.FromMilliseconds(Math.Max(0, milliseconds));
+            return Clamp(milliseconds / 1000);
         }
 
-        RetryConditionHeaderValue? retryAfter = headers.RetryAfter;
-        if (retryAfter?.Delta is TimeSpan delta)
+        if (Header(headers, "Retry-After") is not string text)
         {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            return null;
         }
 
-        if (retryAfter?.Date is DateTimeOffset date)
+        text = text.Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
         {
-            TimeSpan wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+            return double.IsFinite(seconds) ? Clamp(seconds) : null;
         }
 
-        return null;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out DateTimeOffset date)
+            ? Clamp(date > time.GetUtcNow() + MaxRetryAfter ? MaxRetryAfter.TotalSeconds : (date - time.GetUtcNow()).TotalSeconds)
+            : null;
     }
+
+    private static TimeSpan Clamp(double seconds) =>
+        seconds <= 0 ? TimeSpan.Zero : seconds >= MaxRetryAfter.TotalSeconds ? MaxRetryAfter : TimeSpan.FromSeconds(seconds);
 
     /// <summary>Replaces every occurrence of the API key with <c>***</c>.</summary>
     public static string? Redact(string? text, string? apiKey) =>
@@ -113,16 +133,41 @@ internal static class ServiceErrors
     }
 
     /// <summary>The first 4 KB of a (redacted) body, cut on a character boundary.</summary>
-    public static string? Cap(string? text)
+    public static string? Cap(string? text) => Cap(text, RawBodyLimit);
+
+    /// <summary>An exception message cut to <see cref="MessageLimit"/> characters.</summary>
+    public static string CapMessage(string text) => Cap(text, MessageLimit)!;
+
+    /// <summary>The first <paramref name="limit"/> characters of <paramref name="text"/>, cut on a character boundary.</summary>
+    public static string? Cap(string? text, int limit)
     {
-        if (text is null || text.Length <= RawBodyLimit)
+        if (text is null || text.Length <= limit)
         {
             return text;
         }
 
-        int end = char.IsHighSurrogate(text[RawBodyLimit - 1]) ? RawBodyLimit - 1 : RawBodyLimit;
+        int end = char.IsHighSurrogate(text[limit - 1]) ? limit - 1 : limit;
         return text[..end] + "…";
     }
+
+    /// <summary>
+    /// <paramref name="exception"/> if no message in its chain holds the key; otherwise a stand-in that keeps the
+    /// type name and the redacted message (an inner exception cannot be changed once attached).
+    /// </summary>
+    public static Exception SafeInner(Exception exception, string? apiKey)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (!string.IsNullOrEmpty(apiKey) && e.Message.Contains(apiKey, StringComparison.Ordinal))
+            {
+                return new RedactedException($"{exception.GetType().Name}: {Redact(exception.Message, apiKey)}");
+            }
+        }
+
+        return exception;
+    }
+
+    private sealed class RedactedException(string message) : Exception(message);
 
     private static string? Header(HttpResponseHeaders headers, string name) =>
         headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v)) : null;

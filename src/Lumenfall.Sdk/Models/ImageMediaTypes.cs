@@ -95,6 +95,22 @@ internal static class ImageMediaTypes
             _ => ".bin",
         };
 
+    /// <summary>
+    /// Why bytes starting with <paramref name="header"/> cannot be the <paramref name="declared"/> media type, or
+    /// null when they can: a type the SDK can recognise must match the bytes' signature.
+    /// </summary>
+    public static string? Mismatch(string? declared, ReadOnlySpan<byte> header)
+    {
+        string? type = Normalize(declared);
+        if (type is null || header.IsEmpty || type is not (Png or Jpeg or Gif or Webp or Avif or Tiff or Bmp))
+        {
+            return null;
+        }
+
+        string? actual = Detect(header);
+        return actual == type ? null : $"is declared {type} but its bytes are {actual ?? "not a recognised image format"}";
+    }
+
     /// <summary>Lower-cases a media type and drops parameters such as <c>; charset=…</c>.</summary>
     public static string? Normalize(string? mediaType)
     {

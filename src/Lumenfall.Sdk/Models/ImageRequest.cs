@@ -83,11 +83,30 @@ public abstract record ImageRequest
         var validator = new RequestValidator();
         ValidateCore(validator);
         ValidateCommon(validator);
+        IReadOnlyList<FileParameter> images = [.. FileParameters, .. UrlImageParameters];
+        foreach (FileParameter parameter in images)
+        {
+            IReadOnlyList<ImageInput> inputs = parameter.Inputs ?? [];
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                if (inputs[i] is { Kind: ImageInputKind.Bytes } input && ImageMediaTypes.Mismatch(input.MediaType, input.Bytes.Span) is string mismatch)
+                {
+                    validator.Add(parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName, ValidationRule.MediaType, mismatch);
+                }
+            }
+        }
+
         if (_additionalProperties is { Count: > 0 })
         {
             foreach (KeyValuePair<string, JsonNode?> pair in _additionalProperties)
             {
-                if (WireNames.Contains(pair.Key, StringComparer.Ordinal))
+                validator.FiniteJson(pair.Key, pair.Value);
+                if (images.Any(p => pair.Key == p.WireName || pair.Key == p.WireName + "[]"))
+                {
+                    validator.Add(pair.Key, ValidationRule.DuplicateParameter,
+                        $"is an image parameter of {GetType().Name}; set the typed property instead of AdditionalProperties[\"{pair.Key}\"]");
+                }
+                else if (WireNames.Contains(pair.Key, StringComparer.Ordinal))
                 {
                     validator.Add(pair.Key, ValidationRule.DuplicateParameter,
                         $"is a parameter of {GetType().Name}; set the typed property instead of AdditionalProperties[\"{pair.Key}\"]");
@@ -200,10 +219,13 @@ public abstract record FalImageRequest : ImageRequest
             validator.Add("x-fal-queue-priority", ValidationRule.AllowedValues, $"must be one of normal, low (was '{priority.Value}')");
         }
 
-        if (Submit?.WebhookUrl is Uri webhook && (!webhook.IsAbsoluteUri || webhook.Scheme is not ("http" or "https")))
+        if (Submit?.WebhookUrl is Uri webhook && (!webhook.IsAbsoluteUri || webhook.Scheme is not ("http" or "https") || webhook.OriginalString.Any(char.IsControl)))
         {
-            validator.Add("fal_webhook", "url", $"must be an absolute http(s) URL (was '{webhook}')");
+            validator.Add("fal_webhook", "url", $"must be an absolute http(s) URL without control characters (was '{webhook}')");
         }
+
+        validator.HeaderValue("x-fal-runner-hint", Submit?.RunnerHint);
+        validator.HeaderValue("x-fal-queue-priority", Submit?.Priority?.Value);
     }
 }
 

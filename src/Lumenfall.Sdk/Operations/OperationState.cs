@@ -31,6 +31,14 @@ internal sealed record OperationState
     [JsonPropertyName("cancel_url")]
     public string? CancelUrl { get; init; }
 
+    /// <summary>
+    /// Whether the ids can go into URL paths unchanged in meaning (no <c>..</c> segments, no control characters)
+    /// and every URL is absolute http(s): a token is input like any other and must not steer requests elsewhere.
+    /// </summary>
+    private bool IsSafe =>
+        ServerUrls.IsSafeSegment(Id) && ServerUrls.EscapePath(ModelId) is not null
+        && new[] { StatusUrl, ResponseUrl, CancelUrl }.All(url => url is null || ServerUrls.TryParse(url, out _));
+
     /// <summary>The token: a versioned, URL-safe base64 of this record's JSON.</summary>
     public string ToToken() =>
         Prefix + Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this, SdkJsonContext.Default.OperationState))
@@ -51,7 +59,7 @@ internal sealed record OperationState
             string base64 = token[Prefix.Length..].Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
             OperationState? state = JsonSerializer.Deserialize(Convert.FromBase64String(base64), SdkJsonContext.Default.OperationState);
-            return state is { Id.Length: > 0, ModelId.Length: > 0 } ? state : throw new FormatException("empty state");
+            return state is { Id.Length: > 0, ModelId.Length: > 0 } && state.IsSafe ? state : throw new FormatException("empty or unsafe state");
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
@@ -100,6 +108,9 @@ internal interface IOperationProtocol
     ImageService Service { get; }
 
     PollingOptions Polling { get; }
+
+    /// <summary>The longest wait a service may impose between polls (the retry handler's <see cref="RetryOptions.MaxRetryAfter"/>).</summary>
+    TimeSpan MaxRetryAfter { get; }
 
     Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken);
 

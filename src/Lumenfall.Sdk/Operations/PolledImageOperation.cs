@@ -1,3 +1,4 @@
+using System.Net;
 using System.Runtime.CompilerServices;
 using Lumenfall.Sdk.Http;
 
@@ -135,7 +136,7 @@ internal sealed class PolledImageOperation : ImageOperation
                             snapshot = events.Current;
                         }
                     }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is LumenfallException or HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException)
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
                     {
                         // The stream dropped: polling takes over below, the operation is not lost.
                         snapshot = null;
@@ -171,7 +172,7 @@ internal sealed class PolledImageOperation : ImageOperation
                     asked = _retryAfter;
                 }
 
-                await Task.Delay(_protocol.Polling.Interval(attempt++, asked), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_protocol.Polling.Interval(attempt++, Capped(asked)), _time, cancellationToken).ConfigureAwait(false);
             }
 
             waitFirst = true;
@@ -183,7 +184,8 @@ internal sealed class PolledImageOperation : ImageOperation
             }
             catch (LumenfallException ex) when (IsTransient(ex) && ++failures <= MaxConsecutivePollFailures)
             {
-                // A throttled or failing status lookup says nothing about the job: look again after the wait asked for.
+                // A throttled or failing status lookup, a network blip or a garbled status body says nothing about
+                // the job: look again after the wait asked for (capped like the retry handler's).
                 lock (_gate)
                 {
                     _retryAfter = ex.RetryAfter;
@@ -257,7 +259,7 @@ internal sealed class PolledImageOperation : ImageOperation
             ImageGenerationResult result;
             try
             {
-                result = await _protocol.GetResultAsync(_state, cancellationToken).ConfigureAwait(false);
+                result = await GetResultWithRetriesAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (LumenfallException ex) when (ex.StatusCode is { } code && (int)code is >= 400 and < 500 and not 408 and not 429)
             {
@@ -279,16 +281,37 @@ internal sealed class PolledImageOperation : ImageOperation
 
         string what = status == ImageOperationStatus.Canceled ? "was canceled" : "failed";
         throw Failed(
-            $"{Service}: operation {Id} {what}{(error?.Message is { } message ? ": " + message : ".")}",
+            ServiceErrors.CapMessage($"{Service}: operation {Id} {what}{(error?.Message is { } message ? ": " + message : ".")}"),
             status,
             error?.Code,
             error?.Type,
             null);
     }
 
+    /// <summary>Fetches the result; a network blip, a timeout, a 429 or a 5xx is retried after the poll interval.</summary>
+    private async Task<ImageGenerationResult> GetResultWithRetriesAsync(CancellationToken cancellationToken)
+    {
+        for (int failures = 0; ; failures++)
+        {
+            try
+            {
+                return await GuardAsync(() => _protocol.GetResultAsync(_state, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (LumenfallException ex) when (failures < MaxConsecutivePollFailures
+                && (ex is LumenfallNetworkException or LumenfallTimeoutException || ex.StatusCode is HttpStatusCode.TooManyRequests || (int?)ex.StatusCode >= 500))
+            {
+                await Task.Delay(_protocol.Polling.Interval(failures, Capped(ex.RetryAfter)), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A wait the service asked for, no longer than the retry handler would wait.</summary>
+    private TimeSpan? Capped(TimeSpan? asked) =>
+        asked is TimeSpan wait && wait > _protocol.MaxRetryAfter ? _protocol.MaxRetryAfter : asked;
+
     private LumenfallOperationFailedException Failed(string message, ImageOperationStatus status, string? code, string? type, Exception? inner) =>
         new LumenfallOperationFailedException(message, status, inner)
-            .With<LumenfallOperationFailedException>(new ServiceErrorDetails(Service, null, code, type, Id, null, null, null))
+            .With<LumenfallOperationFailedException>(new ServiceErrorDetails(Service, null, ServiceErrors.Cap(code, 200), ServiceErrors.Cap(type, 200), Id, null, null, null))
             .ForOperation<LumenfallOperationFailedException>(Id, RehydrationToken);
 
     private IReadOnlyList<OperationLog> Apply(OperationSnapshot snapshot)
@@ -344,10 +367,18 @@ internal sealed class PolledImageOperation : ImageOperation
             ex.ForOperation<LumenfallException>(Id, RehydrationToken);
             throw;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The channel types every failure; this keeps the promise for anything thrown around it.
+            throw new LumenfallUnexpectedResponseException($"{Service}: operation {Id} could not be followed: {ex.GetType().Name}: {ServiceErrors.CapMessage(ex.Message)}", ex) { Service = Service }
+                .ForOperation<LumenfallUnexpectedResponseException>(Id, RehydrationToken);
+        }
     }
 
+    /// <summary>Failures that say nothing about the job itself: worth another look within the same limit as a 5xx.</summary>
     private static bool IsTransient(LumenfallException exception) =>
-        exception is LumenfallRateLimitException or LumenfallUpstreamException or LumenfallTimeoutException;
+        exception is LumenfallRateLimitException or LumenfallUpstreamException or LumenfallTimeoutException
+            or LumenfallNetworkException or LumenfallUnexpectedResponseException;
 
     private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<OperationSnapshot> events)
     {

@@ -91,8 +91,10 @@ public sealed class GeneratedImage
     /// <summary>
     /// Saves the image to a file whose extension matches the image's real format: <c>cat</c> or <c>cat.png</c>
     /// holding a JPEG is written as <c>cat.jpg</c>. When <paramref name="path"/> is an existing folder, the file
-    /// is named after the service's <see cref="FileName"/>, else the URL's last segment, else <c>image</c>; a
-    /// service-provided name that would leave the folder is refused.
+    /// is named after the service's <see cref="FileName"/>, else the URL's last segment, else <c>image</c>. A
+    /// service-provided name is made safe first: only its last segment is kept, characters other than letters,
+    /// digits, <c>-</c>, <c>_</c> and <c>.</c> become <c>_</c>, reserved device names (<c>CON</c>, <c>NUL</c>, …) get a
+    /// <c>_</c> suffix, and it is cut to 100 characters, so the file always lands inside the folder.
     /// </summary>
     /// <param name="path">A file path, or an existing folder.</param>
     /// <param name="cancellationToken">Stops the download or the write.</param>
@@ -111,7 +113,7 @@ public sealed class GeneratedImage
             target = Path.GetFullPath(WithExtension(Path.Combine(folder, SafeFileName()), extension));
             if (!string.Equals(Path.GetDirectoryName(target), folder.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
             {
-                throw new LumenfallException($"Refusing to save outside '{folder}' (the name would resolve to '{target}').");
+                target = Path.Combine(folder, "image" + extension);   // unreachable for a sanitized name; kept as a guard
             }
         }
         else
@@ -138,22 +140,51 @@ public sealed class GeneratedImage
         return (bytes, ImageMediaTypes.Detect(bytes) ?? ImageMediaTypes.Normalize(mediaType) ?? MediaType);
     }
 
+    /// <summary>A file name stem from the service's file name or the URL, safe on every platform.</summary>
     private string SafeFileName()
     {
-        if (!string.IsNullOrEmpty(FileName))
-        {
-            if (FileName.IndexOfAny(['/', '\\', ':']) >= 0 || FileName.Contains("..", StringComparison.Ordinal) || Path.IsPathRooted(FileName))
-            {
-                throw new LumenfallException($"Refusing to save under the service-provided file name '{FileName}': it would leave the target folder. Pass a file path instead.");
-            }
+        string? source = !string.IsNullOrEmpty(FileName) ? FileName
+            : Uri is { Scheme: "http" or "https" } ? Uri.AbsolutePath
+            : null;
+        return Sanitize(source);
+    }
 
-            string stem = Path.GetFileNameWithoutExtension(FileName).Trim('.', ' ');
-            return stem.Length == 0 ? "image" : stem;
+    /// <summary>
+    /// The last segment of <paramref name="name"/> without its extension, reduced to letters, digits, <c>-</c>,
+    /// <c>_</c> and <c>.</c>, at most 100 characters, never a reserved device name; <c>image</c> when nothing is left.
+    /// </summary>
+    internal static string Sanitize(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "image";
         }
 
-        string name = Uri is { Scheme: "http" or "https" } ? Path.GetFileNameWithoutExtension(Uri.AbsolutePath) : string.Empty;
-        name = string.Concat(name.Where(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.'));
-        return name.Trim('.').Length == 0 ? "image" : name.Trim('.');
+        int slash = name.LastIndexOfAny(['/', '\\']);
+        string last = slash >= 0 ? name[(slash + 1)..] : name;
+        int dot = last.LastIndexOf('.');
+        string stem = dot >= 0 ? last[..dot] : last;
+        var builder = new System.Text.StringBuilder(Math.Min(stem.Length, 100));
+        foreach (char c in stem)
+        {
+            if (builder.Length == 100)
+            {
+                break;
+            }
+
+            builder.Append(char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        string safe = builder.ToString().Trim('.', '_', ' ');
+        if (safe.Length == 0)
+        {
+            return "image";
+        }
+
+        string device = safe.Split('.')[0].ToUpperInvariant();
+        bool reserved = device is "CON" or "PRN" or "AUX" or "NUL"
+            || (device.Length == 4 && (device.StartsWith("COM", StringComparison.Ordinal) || device.StartsWith("LPT", StringComparison.Ordinal)) && char.IsAsciiDigit(device[3]));
+        return reserved ? safe + "_" : safe;
     }
 
     private static string WithExtension(string path, string extension)

@@ -9,17 +9,39 @@ internal static class ImageResults
     /// A URL result, inline bytes, or a <c>data:</c> URI (decoded here: data URIs can exceed what <see cref="Uri"/>
     /// holds, and need no download).
     /// </summary>
-    public static GeneratedImage Create(string? url, byte[]? bytes, string? mediaType, string? revisedPrompt, ImageDownloader downloader, ImageDetails details = default)
+    /// <exception cref="LumenfallUnexpectedResponseException">The URL is neither absolute http(s) nor a valid data URI; names <paramref name="field"/>.</exception>
+    public static GeneratedImage Create(
+        string? url, byte[]? bytes, string? mediaType, string? revisedPrompt, ImageDownloader downloader, ImageDetails details = default, ImageService? service = null, string field = "url")
     {
         Uri? uri = null;
         if (bytes is null && DataUri.IsDataUri(url))
         {
-            (bytes, string? declared) = DataUri.Decode(url!);
-            mediaType = declared ?? mediaType;
+            try
+            {
+                (bytes, string? declared) = DataUri.Decode(url!);
+                mediaType = declared ?? mediaType;
+            }
+            catch (FormatException ex)
+            {
+                throw new LumenfallUnexpectedResponseException($"{service?.ToString() ?? "The service"} sent a data URI in {field} that is not valid: {ex.Message}", ex)
+                {
+                    Service = service,
+                    Field = field,
+                };
+            }
         }
         else if (url is not null)
         {
-            uri = new Uri(url, UriKind.Absolute);
+            uri = ServerUrls.Require(url, field, service);
+        }
+
+        if (uri is null && bytes is not { Length: > 0 })
+        {
+            throw new LumenfallUnexpectedResponseException($"{service?.ToString() ?? "The service"} sent an image in {field} with neither a URL nor bytes.")
+            {
+                Service = service,
+                Field = field,
+            };
         }
 
         return new GeneratedImage(uri, bytes is null ? null : (ReadOnlyMemory<byte>?)bytes, mediaType, revisedPrompt)

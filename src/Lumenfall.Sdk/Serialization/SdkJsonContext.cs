@@ -6,13 +6,16 @@ using Lumenfall.Sdk.Transports.OmniRouters;
 namespace Lumenfall.Sdk.Serialization;
 
 /// <summary>
-/// Source-generated JSON contracts of the services' wire shapes (no reflection; AOT and trim safe). The request
-/// records have their own generated context, <c>RequestJsonContext</c> (<c>Models/Generated/RequestJsonContext.g.cs</c>).
+/// Source-generated JSON contracts of the services' wire shapes (no reflection; AOT and trim safe). Every wire
+/// string is read through <see cref="LossyStringConverter"/>, so bad UTF-8 or a lone surrogate never fails a
+/// response. The request records have their own generated context, <c>RequestJsonContext</c>
+/// (<c>Models/Generated/RequestJsonContext.g.cs</c>).
 /// </summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNameCaseInsensitive = false,
-    NumberHandling = JsonNumberHandling.Strict)]
+    NumberHandling = JsonNumberHandling.Strict,
+    Converters = [typeof(LossyStringConverter)])]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(OperationState))]
 [JsonSerializable(typeof(OmniRoutersImagesResponse))]

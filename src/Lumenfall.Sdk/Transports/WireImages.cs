@@ -50,16 +50,33 @@ internal sealed class WireTokenDetails
 /// <summary>Maps the OpenAI-style image list to results.</summary>
 internal static class WireImages
 {
-    /// <summary>The images that carry a URL or bytes, in order.</summary>
-    public static List<GeneratedImage> ToImages(List<WireImageData>? data, string? outputFormat, ImageDownloader downloader)
+    /// <summary>The images that carry a URL or bytes, in order; a null item or an unusable URL is an unexpected response.</summary>
+    public static List<GeneratedImage> ToImages(ImageService service, List<WireImageData>? data, string? outputFormat, ImageDownloader downloader)
     {
         string? mediaType = ImageMediaTypes.FromFormat(outputFormat);
-        return (data ?? [])
-            .Select(d => (Url: Text(d.Url), d.Base64Json, Revised: Text(d.RevisedPrompt)))
-            .Where(d => d.Url is not null || d.Base64Json is not null)
-            .Select(d => ImageResults.Create(d.Url, d.Base64Json, mediaType, d.Revised, downloader))
-            .ToList();
+        var images = new List<GeneratedImage>(data?.Count ?? 0);
+        for (int i = 0; i < (data?.Count ?? 0); i++)
+        {
+            WireImageData item = data![i] ?? throw NullItem(service, $"data[{i}]", null, null);
+            string? url = Text(item.Url);
+            if (url is not null || item.Base64Json is not null)
+            {
+                images.Add(ImageResults.Create(url, item.Base64Json, mediaType, Text(item.RevisedPrompt), downloader, default, service, $"data[{i}].url"));
+            }
+        }
+
+        return images;
     }
+
+    /// <summary>The exception for a null where a list item belongs.</summary>
+    public static LumenfallUnexpectedResponseException NullItem(ImageService service, string field, string? requestId, string? clientRequestId) =>
+        new($"{service} sent null as {field}, where an item belongs.")
+        {
+            Service = service,
+            Field = field,
+            RequestId = requestId,
+            ClientRequestId = clientRequestId,
+        };
 
     public static ImageUsage? ToUsage(WireUsage? usage) => usage is null
         ? null

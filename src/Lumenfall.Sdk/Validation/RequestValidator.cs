@@ -46,6 +46,12 @@ internal sealed class RequestValidator
             return;
         }
 
+        if (!double.IsFinite(actual))
+        {
+            Add(parameter, ValidationRule.Finite, $"must be a finite number (was {Format(actual)})");
+            return;
+        }
+
         bool tooSmall = minimum is double lower && (exclusiveMinimum ? actual <= lower : actual < lower);
         bool tooLarge = maximum is double upper && actual > upper;
         if (!tooSmall && !tooLarge)
@@ -177,6 +183,47 @@ internal sealed class RequestValidator
         {
             Add(parameter, ValidationRule.UrlRequired,
                 $"must be an http(s) URL: this service only reads images from URLs, and the SDK does not upload local images to a third party for it (was {input.Kind})");
+        }
+        else if (input is { IsDataUri: true })
+        {
+            Add(parameter, ValidationRule.UrlRequired, "must be an http(s) URL: this service does not read data: URIs");
+        }
+    }
+
+    /// <summary>A value sent as an HTTP header must not hold CR, LF or other control characters (no header injection).</summary>
+    public void HeaderValue(string parameter, string? value)
+    {
+        if (value is not null && value.Any(char.IsControl))
+        {
+            Add(parameter, ValidationRule.HeaderValue, "must not contain CR, LF or other control characters (it is sent as an HTTP header)");
+        }
+    }
+
+    /// <summary>Every number inside an additional JSON value must be finite.</summary>
+    public void FiniteJson(string parameter, System.Text.Json.Nodes.JsonNode? node)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonValue value when value.TryGetValue(out double d) && !double.IsFinite(d):
+                Add(parameter, ValidationRule.Finite, $"must be a finite number (was {Format(d)})");
+                break;
+            case System.Text.Json.Nodes.JsonValue value when value.TryGetValue(out float f) && !float.IsFinite(f):
+                Add(parameter, ValidationRule.Finite, $"must be a finite number (was {Format(f)})");
+                break;
+            case System.Text.Json.Nodes.JsonObject obj:
+                foreach (KeyValuePair<string, System.Text.Json.Nodes.JsonNode?> pair in obj)
+                {
+                    FiniteJson($"{parameter}.{pair.Key}", pair.Value);
+                }
+
+                break;
+            case System.Text.Json.Nodes.JsonArray array:
+                for (int i = 0; i < array.Count; i++)
+                {
+                    FiniteJson($"{parameter}[{i}]", array[i]);
+                }
+
+                break;
         }
     }
 

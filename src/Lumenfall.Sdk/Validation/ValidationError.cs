@@ -44,4 +44,10 @@ public static class ValidationRule
 
     /// <summary>An <c>AdditionalProperties</c> key repeats a typed parameter or a reserved name.</summary>
     public const string DuplicateParameter = "duplicate-parameter";
+
+    /// <summary>A number is NaN or infinite, which no service accepts and JSON cannot carry.</summary>
+    public const string Finite = "finite";
+
+    /// <summary>A value sent as an HTTP header holds CR, LF or another control character.</summary>
+    public const string HeaderValue = "header-value";
 }

@@ -87,17 +87,35 @@ public class CredentialSafetyTests
     }
 
     [Theory]
-    [InlineData("../escape.png")]
-    [InlineData("..\\escape.png")]
-    [InlineData("/etc/passwd")]
-    [InlineData("sub/dir.png")]
-    public async Task Saving_into_a_folder_refuses_a_service_file_name_that_would_leave_it(string fileName)
+    [InlineData("../escape.png", "escape.png")]
+    [InlineData("..\\escape.png", "escape.png")]
+    [InlineData("/etc/passwd", "passwd.png")]
+    [InlineData("sub/dir.png", "dir.png")]
+    [InlineData("a\0b:c*d?.png", "a_b_c_d.png")]
+    [InlineData("CON.png", "CON_.png")]
+    [InlineData("lpt1", "lpt1_.png")]
+    [InlineData("..", "image.png")]
+    [InlineData("\r\n", "image.png")]
+    public async Task Saving_into_a_folder_keeps_a_hostile_service_file_name_inside_it(string fileName, string expected)
     {
         var image = new GeneratedImage(null, TestImages.Png) { FileName = fileName };
         string folder = Directory.CreateTempSubdirectory().FullName;
 
-        await FluentActions.Awaiting(() => image.SaveAsync(folder)).Should().ThrowAsync<LumenfallException>().WithMessage("*would leave the target folder*");
-        Directory.GetFiles(folder).Should().BeEmpty();
+        string saved = await image.SaveAsync(folder);
+
+        saved.Should().Be(Path.Combine(folder, expected));
+        Directory.GetFiles(folder).Should().ContainSingle().Which.Should().Be(saved);
+    }
+
+    [Fact]
+    public async Task Saving_into_a_folder_cuts_a_10000_character_service_file_name()
+    {
+        var image = new GeneratedImage(null, TestImages.Png) { FileName = new string('x', 10_000) + ".png" };
+        string folder = Directory.CreateTempSubdirectory().FullName;
+
+        string saved = await image.SaveAsync(folder);
+
+        Path.GetFileName(saved).Should().Be(new string('x', 100) + ".png");
     }
 
     [Fact]

@@ -205,6 +205,7 @@ public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
         validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);
         validator.Range("output_compression", OutputCompression, 0, 100);
         validator.Range("n", ImageCount, 1, 10);
+        validator.Range("cfg_scale", CfgScale, null, null);
         validator.AllowedValues("acceleration", Acceleration?.Value, s_accelerationValues);
         validator.Range("output_quality", OutputQuality, 0, 100);
     }
@@ -384,6 +385,7 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
         validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);
         validator.Range("output_compression", OutputCompression, 0, 100);
         validator.Range("n", ImageCount, 1, 10);
+        validator.Range("cfg_scale", CfgScale, null, null);
         validator.AllowedValues("acceleration", Acceleration?.Value, s_accelerationValues);
         validator.Range("output_quality", OutputQuality, 0, 100);
     }

@@ -222,7 +222,11 @@ public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
         validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);
         validator.Range("output_compression", OutputCompression, 0, 100);
         validator.Range("n", ImageCount, 1, 10);
+        validator.Range("cfg_range_end", CfgRangeEnd, null, null);
+        validator.Range("cfg_range_start", CfgRangeStart, null, null);
+        validator.Range("image_guidance_scale", ImageGuidanceScale, null, null);
         validator.AllowedValues("scheduler", Scheduler?.Value, s_schedulerValues);
+        validator.Range("text_guidance_scale", TextGuidanceScale, null, null);
     }
 }
 
@@ -420,6 +424,10 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
         validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);
         validator.Range("output_compression", OutputCompression, 0, 100);
         validator.Range("n", ImageCount, 1, 10);
+        validator.Range("cfg_range_end", CfgRangeEnd, null, null);
+        validator.Range("cfg_range_start", CfgRangeStart, null, null);
+        validator.Range("image_guidance_scale", ImageGuidanceScale, null, null);
         validator.AllowedValues("scheduler", Scheduler?.Value, s_schedulerValues);
+        validator.Range("text_guidance_scale", TextGuidanceScale, null, null);
     }
 }

@@ -17,6 +17,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
     private static readonly TimeSpan StreamIdleTimeout = TimeSpan.FromSeconds(30);
+    private const int MaxStreamEvent = 1024 * 1024;
 
     private readonly ServiceChannel _channel;
     private readonly FalServiceOptions _options;
@@ -32,6 +33,8 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
     }
 
     public ImageService Service => ImageService.Fal;
+
+    public TimeSpan MaxRetryAfter => _options.Retry.MaxRetryAfter;
 
     public PollingOptions Polling => _options.Polling;
 
@@ -71,27 +74,49 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             (response, _, token) => ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token),
             cancellationToken).ConfigureAwait(false);
 
-        if (string.IsNullOrEmpty(submitted.RequestId))
+        return new PolledImageOperation(this, Accept(submitted, fal.ModelId), _channel.Time, _options.UseStatusStream, Initial(submitted));
+    }
+
+    /// <summary>
+    /// The operation a submit reply describes. The id must be usable in a URL path and every queue URL the reply
+    /// names must be absolute http(s); otherwise the failure names the field and carries a token that resumes the
+    /// job through the standard queue URLs.
+    /// </summary>
+    private OperationState Accept(FalQueueStatus submitted, string modelId)
+    {
+        if (!ServerUrls.IsSafeSegment(submitted.RequestId))
         {
-            throw new LumenfallException("fal accepted the submission but returned no request_id; the job cannot be followed.") { Service = Service };
+            throw new LumenfallUnexpectedResponseException(
+                $"fal accepted the submission but returned {(string.IsNullOrEmpty(submitted.RequestId) ? "no request_id" : $"the unusable request_id '{ServiceErrors.Cap(submitted.RequestId, 200)}'")}; the job cannot be followed.")
+            {
+                Service = Service,
+                Field = "request_id",
+            }.Sanitize<LumenfallUnexpectedResponseException>(_options.ApiKey);
         }
 
-        var state = new OperationState
+        var state = new OperationState { Service = Service, ModelId = modelId, Id = submitted.RequestId! };
+        foreach ((string field, string? url) in new[] { ("status_url", submitted.StatusUrl), ("response_url", submitted.ResponseUrl), ("cancel_url", submitted.CancelUrl) })
         {
-            Service = Service,
-            ModelId = fal.ModelId,
-            Id = submitted.RequestId,
-            StatusUrl = Text(submitted.StatusUrl),
-            ResponseUrl = Text(submitted.ResponseUrl),
-            CancelUrl = Text(submitted.CancelUrl),
-        };
+            if (Text(url) is not null && !ServerUrls.TryParse(url, out _))
+            {
+                throw ServerUrls.Invalid(url, field, Service)
+                    .ForOperation<LumenfallUnexpectedResponseException>(state.Id, state.ToToken())
+                    .Sanitize<LumenfallUnexpectedResponseException>(_options.ApiKey);
+            }
+        }
+
+        return state with { StatusUrl = Text(submitted.StatusUrl), ResponseUrl = Text(submitted.ResponseUrl), CancelUrl = Text(submitted.CancelUrl) };
+    }
+
+    private OperationSnapshot Initial(FalQueueStatus submitted)
+    {
         OperationSnapshot initial = ToSnapshot(submitted, null);
         if (submitted.Status is null)
         {
             initial = initial with { Status = ImageOperationStatus.Queued, RawStatus = "IN_QUEUE" };   // a submit reply may omit the status
         }
 
-        return new PolledImageOperation(this, state, _channel.Time, _options.UseStatusStream, initial);
+        return initial;
     }
 
     public async Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken)
@@ -165,7 +190,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using HttpResponseMessage response = await _channel.OpenAsync(message, CallPurpose.Read, cancellationToken).ConfigureAwait(false);
-        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream stream = await ResponseBody.OpenAsync(response.Content, _channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -205,6 +230,10 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
                     }
 
                     data.Append(line.AsSpan(5).TrimStart(' '));
+                    if (data.Length > MaxStreamEvent)
+                    {
+                        throw new LumenfallUnexpectedResponseException($"A fal status event is longer than {MaxStreamEvent:N0} characters.") { Service = Service };
+                    }
                 }
 
                 // Comments (": ping"), "event:", "id:" and "retry:" lines carry nothing the SDK needs.
@@ -309,7 +338,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         var results = new List<GeneratedImage>(images.Count);
         for (int i = 0; i < images.Count; i++)
         {
-            FalImage image = images[i];
+            FalImage image = images[i] ?? throw WireImages.NullItem(Service, $"images[{i}]", requestId, clientRequestId);
             if (string.IsNullOrEmpty(image.Url))
             {
                 continue;
@@ -317,7 +346,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
 
             bool? nsfw = output.HasNsfwConcepts is { } flags && i < flags.Count ? flags[i] : null;
             results.Add(ImageResults.Create(image.Url, null, Text(image.ContentType), null, _downloader,
-                new ImageDetails(image.Width, image.Height, Text(image.FileName), image.FileSize, nsfw)));
+                new ImageDetails(image.Width, image.Height, Text(image.FileName), image.FileSize, nsfw), Service, $"images[{i}].url"));
         }
 
         if (results.Count == 0)
@@ -332,13 +361,13 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             Seed = output.Seed,
             Prompt = Text(output.Prompt),
             Timings = output.Timings?
-                .Where(t => t.Value.ValueKind == JsonValueKind.Number)
+                .Where(t => t.Value.ValueKind == JsonValueKind.Number && t.Value.TryGetDouble(out _))
                 .ToDictionary(t => t.Key, t => t.Value.GetDouble()),
         };
     }
 
     /// <summary>Maps a queue status; an unknown status is reported, not thrown.</summary>
-    private static OperationSnapshot ToSnapshot(FalQueueStatus status, TimeSpan? retryAfter)
+    private OperationSnapshot ToSnapshot(FalQueueStatus status, TimeSpan? retryAfter)
     {
         ErrorBody? error = status.Error is JsonElement element ? ErrorBody.FromErrorValue(element, Text(status.ErrorType)) : null;
         if (error is null && Text(status.ErrorType) is string type)
@@ -359,7 +388,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             "CANCELED" or "CANCELLED" => ImageOperationStatus.Canceled,
             _ => ImageOperationStatus.Unknown,
         };
-        return new OperationSnapshot(mapped, status.Status, status.QueuePosition, ReadLogs(status.Logs), error, retryAfter);
+        return new OperationSnapshot(mapped, status.Status, status.QueuePosition, ReadLogs(status.Logs), error?.Redact(_options.ApiKey), retryAfter);
     }
 
     private static List<OperationLog> ReadLogs(JsonElement? logs)
@@ -374,14 +403,13 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         {
             if (entry.ValueKind == JsonValueKind.String)
             {
-                lines.Add(new OperationLog(entry.GetString()!));
+                lines.Add(new OperationLog(JsonText.Read(entry)));
             }
             else if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("message", out JsonElement message) && message.ValueKind == JsonValueKind.String)
             {
-                string? level = entry.TryGetProperty("level", out JsonElement l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
-                DateTimeOffset? at = entry.TryGetProperty("timestamp", out JsonElement t) && t.ValueKind == JsonValueKind.String
-                    && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed) ? parsed : null;
-                lines.Add(new OperationLog(message.GetString()!, level, at));
+                DateTimeOffset? at = JsonText.Property(entry, "timestamp") is string time
+                    && DateTimeOffset.TryParse(time, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed) ? parsed : null;
+                lines.Add(new OperationLog(JsonText.Read(message), JsonText.Property(entry, "level"), at));
             }
         }
 
@@ -433,14 +461,12 @@ internal sealed class FalStorageUploader(ServiceChannel channel, FalServiceOptio
             CallPurpose.Read,
             (response, _, token) => ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalUploadInitiateResponse, channel.MaxResponseBytes, token),
             cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrEmpty(target.UploadUrl) || !Uri.TryCreate(target.FileUrl, UriKind.Absolute, out Uri? fileUrl))
-        {
-            throw new LumenfallException("fal storage did not return an upload URL and a file URL.") { Service = ImageService.Fal };
-        }
+        Uri uploadUrl = ServerUrls.Require(target.UploadUrl, "upload_url", ImageService.Fal, options.ApiKey);
+        Uri fileUrl = ServerUrls.Require(target.FileUrl, "file_url", ImageService.Fal, options.ApiKey);
 
         var body = new StreamContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var put = new HttpRequestMessage(HttpMethod.Put, target.UploadUrl) { Content = body };
+        using var put = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = body };
         await channel.SendAsync(put, CallPurpose.Upload, (_, _, _) => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
         return fileUrl;
     }

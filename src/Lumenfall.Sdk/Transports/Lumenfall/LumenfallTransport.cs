@@ -42,7 +42,9 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
                 Text(body.Provider),
                 body.TotalCostMicros ?? 0,
                 Text(body.Currency),
-                (body.Components ?? []).Select(c => new CostComponent(Text(c.Type), Text(c.Metric), c.Quantity, c.BillableQuantity, c.UnitPrice, c.TotalCost)).ToList());
+                (body.Components ?? []).Select((c, i) => c is null
+                    ? throw WireImages.NullItem(Service, $"components[{i}]", null, null)
+                    : new CostComponent(Text(c.Type), Text(c.Metric), c.Quantity, c.BillableQuantity, c.UnitPrice, c.TotalCost)).ToList());
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -53,7 +55,11 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
         {
             LumenfallModelList body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallModelList, channel.MaxResponseBytes, token).ConfigureAwait(false);
-            return (IReadOnlyList<ServiceModel>)(body.Data ?? []).Where(m => !string.IsNullOrEmpty(m.Id)).Select(ToModel).ToList();
+            return (IReadOnlyList<ServiceModel>)(body.Data ?? [])
+                .Select((m, i) => m ?? throw WireImages.NullItem(Service, $"data[{i}]", null, null))
+                .Where(m => !string.IsNullOrEmpty(m.Id))
+                .Select(ToModel)
+                .ToList();
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -200,7 +206,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             throw ServiceErrors.Create(details with { RawBody = body.Error?.GetRawText() }, error, channel.Options.ApiKey);
         }
 
-        List<GeneratedImage> images = WireImages.ToImages(body.Data, Text(body.OutputFormat), downloader);
+        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, Text(body.OutputFormat), downloader);
         if (images.Count == 0)
         {
             throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")
@@ -233,11 +239,10 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         AdditionalData = data.Extra?.Where(p => p.Key != "object").ToDictionary(p => p.Key, p => p.Value.Clone()) ?? [],
     };
 
-    private static string EscapePath(string modelId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return string.Join('/', modelId.Split('/').Select(Uri.EscapeDataString));
-    }
+    /// <summary>The model id as URL path segments; an id that could change the path (<c>..</c>, empty segments, control characters) is refused.</summary>
+    private static string EscapePath(string modelId) =>
+        ServerUrls.EscapePath(modelId)
+        ?? throw new ArgumentException($"'{modelId}' is not a model id: empty segments, '.', '..' and control characters are refused.", nameof(modelId));
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? Text(values.FirstOrDefault()) : null;

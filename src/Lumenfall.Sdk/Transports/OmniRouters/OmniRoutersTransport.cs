@@ -16,6 +16,8 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     public ImageService Service => ImageService.OmniRouters;
 
+    public TimeSpan MaxRetryAfter => options.Retry.MaxRetryAfter;
+
     public PollingOptions Polling => options.Polling;
 
     public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
@@ -52,9 +54,19 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             },
             cancellationToken).ConfigureAwait(false);
 
-        string taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id)
-            ?? throw new LumenfallException($"{Service} accepted the task but returned no task_id; it cannot be followed.") { Service = Service, ClientRequestId = clientRequestId };
-        var state = new OperationState { Service = Service, ModelId = request.ModelId, Id = taskId };
+        string? taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id);
+        if (!ServerUrls.IsSafeSegment(taskId))
+        {
+            throw new LumenfallUnexpectedResponseException(
+                $"{Service} accepted the task but returned {(taskId is null ? "no task_id" : $"the unusable task_id '{ServiceErrors.Cap(taskId, 200)}'")}; it cannot be followed.")
+            {
+                Service = Service,
+                ClientRequestId = clientRequestId,
+                Field = "task_id",
+            }.Sanitize<LumenfallUnexpectedResponseException>(options.ApiKey);
+        }
+
+        var state = new OperationState { Service = Service, ModelId = request.ModelId, Id = taskId! };
         OperationSnapshot initial = ToSnapshot(body, state, null, clientRequestId);
         if (body.Status is null)
         {
@@ -79,11 +91,11 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     public async Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken)
     {
         OperationSnapshot snapshot = await GetStatusAsync(state, cancellationToken).ConfigureAwait(false);
-        return snapshot.Result ?? throw new LumenfallUpstreamException($"{Service}: task {state.Id} is {snapshot.RawStatus ?? "unknown"} and has no images.")
+        return snapshot.Result ?? throw new LumenfallUpstreamException($"{Service}: task {state.Id} is {ServiceErrors.Cap(snapshot.RawStatus, 100) ?? "unknown"} and has no images.")
         {
             Service = Service,
             RequestId = state.Id,
-        };
+        }.Sanitize<LumenfallUpstreamException>(options.ApiKey);
     }
 
     /// <summary>OmniRouters has no cancel route: reported, not thrown.</summary>
@@ -132,12 +144,12 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         }
 
         ImageGenerationResult? result = status == ImageOperationStatus.Succeeded ? ToResult(state.ModelId, body, state.Id, clientRequestId) : null;
-        return new OperationSnapshot(status, body.Status, null, null, error, retryAfter, result);
+        return new OperationSnapshot(status, body.Status, null, null, error?.Redact(options.ApiKey), retryAfter, result);
     }
 
     private ImageGenerationResult? ToResult(string modelId, OmniRoutersImagesResponse body, string? requestId, string clientRequestId)
     {
-        List<GeneratedImage> images = WireImages.ToImages(body.Data, null, downloader);
+        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, null, downloader);
         return images.Count == 0
             ? null
             : new ImageGenerationResult(modelId, Service, images, requestId)

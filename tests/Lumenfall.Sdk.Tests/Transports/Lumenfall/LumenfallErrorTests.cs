@@ -123,12 +123,12 @@ public class LumenfallErrorTests
         var harness = new ServiceHarness();
         harness.Respond(HttpMethod.Post, Generations, """{"created":1,"data":[{"url":"https://x""", HttpStatusCode.OK, ("X-Lumenfall-Request-Id", "req_trunc"));
 
-        LumenfallException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x")))
-            .Should().ThrowAsync<LumenfallException>()).Which;
+        LumenfallUnexpectedResponseException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x")))
+            .Should().ThrowExactlyAsync<LumenfallUnexpectedResponseException>()).Which;
 
         error.RequestId.Should().Be("req_trunc");
         error.ClientRequestId.Should().NotBeNullOrEmpty();
-        error.Message.Should().Contain("could not read");
+        error.Message.Should().Contain("could not use").And.Contain("JsonException");
     }
 
     [Fact]
