@@ -59,10 +59,15 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
                 await _emulator.DisposeAsync().ConfigureAwait(false);
             }
         }
-        catch (Exception ex)
+        catch (Exception ex) when (code == Ok || verbose)
         {
+            // Stopping the built-in emulator failed: an error of its own after a success; after a failure, only a detail.
             int failed = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested);
             code = code == Ok ? failed : code;
+        }
+        catch (Exception)
+        {
+            // The command already failed and said so in its one error line.
         }
 
         return code;

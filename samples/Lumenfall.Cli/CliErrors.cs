@@ -69,6 +69,7 @@ internal static class CliErrors
         OperationCanceledException when userCanceled => "Canceled.",
         OperationCanceledException canceled => $"the call was canceled: {canceled.Message}",
         LumenfallException lumenfall => lumenfall.Message + Ids(lumenfall),
+        ArgumentException { ParamName: { } name } argument => argument.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal),
         CliUsageException or ArgumentException => exception.Message,
         FileNotFoundException or DirectoryNotFoundException or DriveNotFoundException or PathTooLongException or UnauthorizedAccessException => exception.Message,
         _ => $"unexpected {exception.GetType().Name}: {exception.Message}",
