@@ -7,8 +7,9 @@ using Lumenfall.Sdk.Testing;
 namespace Lumenfall.Cli;
 
 /// <summary>
-/// The <c>lumenfall</c> command. Exit codes: 0 success, 2 bad input, 3 service error, 4 timeout or canceled.
-/// Progress and notices go to stderr; with <c>--json</c>, stdout holds exactly one JSON object.
+/// The <c>lumenfall</c> command. Exit codes: 0 success, 2 bad input, 3 service error (and any other failure), 4
+/// timeout or canceled. Progress and notices go to stderr; with <c>--json</c>, stdout holds exactly one JSON object.
+/// <see cref="RunAsync"/> never throws: every failure becomes one <c>error:</c> line on stderr and an exit code.
 /// </summary>
 internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, string?> environment)
 {
@@ -24,74 +25,78 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         lumenfall schema <model>
         lumenfall operation status|wait|cancel <token>
         lumenfall emulator [--port N]
+        Any command: --verbose shows the details of a failure (exception type, ids, inner errors, stack).
 
         Models: fal-ai/omnigen-v1 (omnigen-v1), omnigen-v2, gpt-image-2, flux.2-dev, omnirouters/<model>
                 (for example omnirouters/Nano-Banana2).
         Keys and endpoints: LUMENFALL_API_KEY, FAL_KEY, OMNIROUTERS_API_KEY, LUMENFALL_BASE_URL, FAL_RUN_BASE_URL,
         FAL_QUEUE_BASE_URL, OMNIROUTERS_BASE_URL. Without a key for the model's service, the built-in offline
         emulator answers instead (and says so).
-        Exit codes: 0 success, 2 bad input, 3 service error, 4 timeout or canceled.
+        Exit codes: 0 success, 2 bad input, 3 service or other error, 4 timeout or canceled.
         """;
 
     private LumenfallEmulator? _emulator;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
+        // Read before parsing, so that even a usage error can be explained in detail.
+        bool verbose = args.Contains("--verbose");
+        int code;
         try
         {
-            CliArguments parsed = CliArguments.Parse(args);
-            string? command = parsed.Positional.FirstOrDefault();
-            if (command is null || parsed.Has("--help") || parsed.Has("-h"))
-            {
-                await output.WriteLineAsync(Usage).ConfigureAwait(false);
-                return command is null && !parsed.Has("--help") && !parsed.Has("-h") ? BadInput : Ok;
-            }
+            code = await RunCommandAsync(args, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Every failure, ours or not, ends here: one error line and an exit code, never a stack trace (unless --verbose).
+            code = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested);
+        }
 
-            return command switch
-            {
-                "generate" => await GenerateAsync(parsed, cancellationToken).ConfigureAwait(false),
-                "models" => await ModelsAsync(parsed, cancellationToken).ConfigureAwait(false),
-                "schema" => await SchemaAsync(parsed, cancellationToken).ConfigureAwait(false),
-                "operation" => await OperationAsync(parsed, cancellationToken).ConfigureAwait(false),
-                "emulator" => await EmulatorAsync(parsed, cancellationToken).ConfigureAwait(false),
-                _ => throw new CliUsageException($"Unknown command '{command}'. Run lumenfall --help."),
-            };
-        }
-        catch (CliUsageException ex)
-        {
-            return await FailAsync(BadInput, ex.Message).ConfigureAwait(false);
-        }
-        catch (LumenfallValidationException ex)
-        {
-            return await FailAsync(BadInput, ex.Message).ConfigureAwait(false);
-        }
-        catch (LumenfallTimeoutException ex)
-        {
-            return await FailAsync(TimedOut, ex.Message + Resume(ex.RehydrationToken)).ConfigureAwait(false);
-        }
-        catch (LumenfallWaitCanceledException ex)
-        {
-            return await FailAsync(TimedOut, ex.Message + Resume(ex.RehydrationToken)).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return await FailAsync(TimedOut, "Canceled.").ConfigureAwait(false);
-        }
-        catch (LumenfallException ex)
-        {
-            return await FailAsync(ServiceError, ex.Message + Resume(ex.RehydrationToken)).ConfigureAwait(false);
-        }
-        catch (ArgumentException ex)
-        {
-            return await FailAsync(BadInput, ex.Message).ConfigureAwait(false);
-        }
-        finally
+        try
         {
             if (_emulator is not null)
             {
                 await _emulator.DisposeAsync().ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (code == Ok || verbose)
+        {
+            // Stopping the built-in emulator failed: an error of its own after a success; after a failure, only a detail.
+            int failed = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested);
+            code = code == Ok ? failed : code;
+        }
+        catch (Exception)
+        {
+            // The command already failed and said so in its one error line.
+        }
+
+        return code;
+    }
+
+    private async Task<int> RunCommandAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        CliArguments parsed = CliArguments.Parse(args);
+        string? command = parsed.Positional.FirstOrDefault();
+        if (command is null || parsed.Has("--help") || parsed.Has("-h"))
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            if (command is null && !parsed.Has("--help") && !parsed.Has("-h"))
+            {
+                throw new CliUsageException("No command given. Run lumenfall --help.");
+            }
+
+            return Ok;
+        }
+
+        return command switch
+        {
+            "generate" => await GenerateAsync(parsed, cancellationToken).ConfigureAwait(false),
+            "models" => await ModelsAsync(parsed, cancellationToken).ConfigureAwait(false),
+            "schema" => await SchemaAsync(parsed, cancellationToken).ConfigureAwait(false),
+            "operation" => await OperationAsync(parsed, cancellationToken).ConfigureAwait(false),
+            "emulator" => await EmulatorAsync(parsed, cancellationToken).ConfigureAwait(false),
+            _ => throw new CliUsageException($"Unknown command '{command}'. Run lumenfall --help."),
+        };
     }
 
     private async Task<int> GenerateAsync(CliArguments args, CancellationToken cancellationToken)
@@ -287,14 +292,6 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
     }
 
     private static string Slug(string text) => string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-'));
-
-    private static string Resume(string? token) => token is null ? string.Empty : $"\nResume with: lumenfall operation wait {token}";
-
-    private async Task<int> FailAsync(int code, string message)
-    {
-        await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
-        return code;
-    }
 
     /// <summary>Shows status, queue position, elapsed time and new log lines on stderr.</summary>
     private sealed class ProgressWriter(TextWriter error) : IProgress<OperationUpdate>

@@ -3,7 +3,7 @@ namespace Lumenfall.Cli;
 /// <summary>Parsed command-line words: positional words, <c>--name value</c> options (repeatable) and <c>--flag</c> switches.</summary>
 internal sealed class CliArguments
 {
-    private static readonly HashSet<string> Switches = ["--async", "--json", "--help", "-h"];
+    private static readonly HashSet<string> Switches = ["--async", "--json", "--help", "-h", "--verbose"];
 
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
 
@@ -51,7 +51,7 @@ internal sealed class CliArguments
 
     public void OnlyAllow(params string[] names)
     {
-        string? unknown = _options.Keys.FirstOrDefault(k => !names.Contains(k) && k is not ("--help" or "-h"));
+        string? unknown = _options.Keys.FirstOrDefault(k => !names.Contains(k) && k is not ("--help" or "-h" or "--verbose"));
         if (unknown is not null)
         {
             throw new CliUsageException($"Unknown option {unknown}.");

@@ -5,7 +5,7 @@ namespace Lumenfall.Sdk.Testing;
 
 /// <summary>
 /// A failure the emulator injects into the next matching request(s): a status with headers and body, a delay, a
-/// dropped connection, or malformed or truncated JSON.
+/// dropped connection, malformed or truncated JSON, or a body cut short of its declared length.
 /// </summary>
 public sealed class EmulatorFault
 {
@@ -36,8 +36,19 @@ public sealed class EmulatorFault
     /// <summary>Gets or sets whether to answer 200 with JSON that does not parse.</summary>
     public bool MalformedJson { get; init; }
 
-    /// <summary>Gets or sets whether to cut the real response body in half.</summary>
+    /// <summary>
+    /// Gets or sets whether to cut the real response body in half. The answer is complete as HTTP (no declared
+    /// length, properly ended): only its JSON is cut short.
+    /// </summary>
     public bool TruncatedJson { get; init; }
+
+    /// <summary>
+    /// Gets or sets a cut in transit: the response (the real one, or <see cref="Body"/> with <see cref="StatusCode"/>)
+    /// is sent with its full <c>Content-Length</c> declared but only this many bytes of its body, and then the
+    /// connection closes, as when a connection drops mid-download. Values beyond the body keep at least its last
+    /// byte back; null (the default) sends the whole body.
+    /// </summary>
+    public int? CutBodyAfterBytes { get; init; }
 
     /// <summary>A 429 with <c>Retry-After</c> in seconds.</summary>
     /// <param name="retryAfterSeconds">The wait to ask for.</param>

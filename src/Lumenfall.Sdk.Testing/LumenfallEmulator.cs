@@ -219,7 +219,14 @@ public sealed class LumenfallEmulator : IAsyncDisposable
                 }
 
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(fault.Body ?? "{}", context.RequestAborted).ConfigureAwait(false);
+                byte[] body = Encoding.UTF8.GetBytes(fault.Body ?? "{}");
+                if (fault.CutBodyAfterBytes is int cut)
+                {
+                    await SendCutAsync(context, body, cut).ConfigureAwait(false);
+                    return;
+                }
+
+                await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
                 return;
             }
 
@@ -230,21 +237,54 @@ public sealed class LumenfallEmulator : IAsyncDisposable
                 return;
             }
 
+            if (fault.CutBodyAfterBytes is int cutAfter)
+            {
+                byte[] whole = await RenderAsync(context, next).ConfigureAwait(false);
+                await SendCutAsync(context, whole, cutAfter).ConfigureAwait(false);
+                return;
+            }
+
             if (fault.TruncatedJson)
             {
-                Stream original = context.Response.Body;
-                using var buffer = new MemoryStream();
-                context.Response.Body = buffer;
-                await next().ConfigureAwait(false);
-                context.Response.Body = original;
-                byte[] whole = buffer.ToArray();
+                byte[] whole = await RenderAsync(context, next).ConfigureAwait(false);
                 context.Response.ContentLength = null;
-                await original.WriteAsync(whole.AsMemory(0, whole.Length / 2), context.RequestAborted).ConfigureAwait(false);
+                await context.Response.Body.WriteAsync(whole.AsMemory(0, whole.Length / 2), context.RequestAborted).ConfigureAwait(false);
                 return;
             }
         }
 
         await next().ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the real handler into memory and returns the body it wrote (status and headers stay on the response).</summary>
+    private static async Task<byte[]> RenderAsync(HttpContext context, Func<Task> next)
+    {
+        Stream original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next().ConfigureAwait(false);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Declares the whole body's length, sends only its first <paramref name="sent"/> bytes and ends the request:
+    /// Kestrel sees too few bytes written and closes the connection after flushing what was sent, so the client gets
+    /// the status, the headers and part of the body, then the end of the connection.
+    /// </summary>
+    private static async Task SendCutAsync(HttpContext context, byte[] body, int sent)
+    {
+        int length = Math.Clamp(sent, 0, Math.Max(0, body.Length - 1));
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     // ---------------- Lumenfall ----------------

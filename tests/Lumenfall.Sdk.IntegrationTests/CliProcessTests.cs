@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Lumenfall.Sdk.Testing;
 
 namespace Lumenfall.Sdk.IntegrationTests;
 
@@ -9,7 +11,9 @@ public class CliProcessTests
 {
     private static readonly string CliDll = Path.Combine(AppContext.BaseDirectory, "Lumenfall.Cli.dll");
 
-    private static ProcessStartInfo Start(params string[] args)
+    private static ProcessStartInfo Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    private static ProcessStartInfo Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(CliDll);
@@ -23,12 +27,19 @@ public class CliProcessTests
             start.Environment.Remove(variable);
         }
 
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return start;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using Process process = Process.Start(Start(args))!;
+        using Process process = Process.Start(Start(environment, args))!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
@@ -77,6 +88,45 @@ public class CliProcessTests
 
         code.Should().Be(expected);
         error.Should().StartWith("error: ");
+    }
+
+    [Fact]
+    public async Task Fals_openapi_example_as_the_submit_reply_ends_in_one_error_line_and_exit_code_3()
+    {
+        // fal's published OpenAPI example of a submit reply: an id, and placeholders where the URLs belong.
+        await using LumenfallEmulator fal = await LumenfallEmulator.StartAsync();
+        fal.Faults.Add(new EmulatorFault
+        {
+            Method = "POST",
+            PathContains = "/fal-queue/",
+            StatusCode = HttpStatusCode.OK,
+            Body = """{"request_id":"r1","status_url":"string","response_url":"string","cancel_url":"string","status":"IN_QUEUE"}""",
+        });
+        var environment = new Dictionary<string, string>
+        {
+            ["FAL_KEY"] = "test-key",
+            ["FAL_QUEUE_BASE_URL"] = fal.FalQueueEndpoint.AbsoluteUri,
+            ["FAL_RUN_BASE_URL"] = fal.FalRunEndpoint.AbsoluteUri,
+        };
+
+        (int code, string output, string error) = await RunAsync(environment, "generate", "--model", "omnigen-v1", "--prompt", "neon words", "--output", Directory.CreateTempSubdirectory().FullName);
+
+        code.Should().Be(3, error);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle(l => l.StartsWith("error: ", StringComparison.Ordinal), error);
+        lines.Should().NotContain(l => l.StartsWith("   at ", StringComparison.Ordinal), "a failure is reported, not dumped: {0}", error);
+        error.Should().NotContain("Unhandled exception").And.Contain("r1");
+        output.Should().BeEmpty();
+        fal.Requests.Should().ContainSingle(r => r.Method == "POST" && r.Path == "/fal-queue/fal-ai/omnigen-v1", "the CLI submitted once and never again");
+    }
+
+    [Fact]
+    public async Task With_verbose_a_failure_shows_its_type_ids_and_stack()
+    {
+        (int code, _, string error) = await RunAsync(new Dictionary<string, string> { ["LUMENFALL_BASE_URL"] = "not a url" }, "models", "--verbose");
+
+        code.Should().Be(2, error);
+        error.Should().StartWith("error: LUMENFALL_BASE_URL must be an absolute URL").And.Contain("System.ArgumentException").And.Contain("   at ");
     }
 
     [Fact]

@@ -1,0 +1,149 @@
+using System.Net;
+using Lumenfall.Cli;
+using Lumenfall.Sdk.Testing;
+
+namespace Lumenfall.Sdk.IntegrationTests;
+
+/// <summary>
+/// The CLI in process (<see cref="CliApp"/> with its own writers and environment): every failure, the SDK's or any
+/// other, ends as one <c>error:</c> line on stderr and an exit code, never as an exception or a stack trace.
+/// </summary>
+public sealed class CliFailureTests : IAsyncLifetime
+{
+    private LumenfallEmulator _emulator = null!;
+
+    public async Task InitializeAsync() => _emulator = await LumenfallEmulator.StartAsync(new EmulatorOptions { MaxSide = 64, QueuedPolls = 0, RunningPolls = 0 });
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    [Fact]
+    public async Task An_exception_that_is_not_ours_gives_one_error_line_and_exit_code_3()
+    {
+        CliRun run = await RunAsync(_ => throw new InvalidOperationException("the environment is unreadable"), "generate", "--model", "flux.2-dev", "--prompt", "x");
+
+        run.Code.Should().Be(CliApp.ServiceError);
+        run.ErrorLines.Should().ContainSingle().Which.Should().Be("error: unexpected InvalidOperationException: the environment is unreadable (run with --verbose for details)");
+        run.Output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task With_verbose_a_foreign_exception_shows_its_type_and_stack()
+    {
+        CliRun run = await RunAsync(_ => throw new InvalidOperationException("the environment is unreadable"), "generate", "--model", "flux.2-dev", "--prompt", "x", "--verbose");
+
+        run.Code.Should().Be(CliApp.ServiceError);
+        run.ErrorLines[0].Should().Be("error: unexpected InvalidOperationException: the environment is unreadable");
+        run.Error.Should().Contain("System.InvalidOperationException: the environment is unreadable").And.Contain("   at ");
+    }
+
+    [Fact]
+    public async Task A_failing_stdout_is_reported_on_stderr_with_exit_code_3()
+    {
+        var error = new StringWriter();
+        var app = new CliApp(new FailingWriter(), error, _ => null);
+
+        int code = await app.RunAsync(["schema", "fal-ai/omnigen-v1"], CancellationToken.None);
+
+        code.Should().Be(CliApp.ServiceError);
+        Lines(error.ToString()).Should().ContainSingle().Which.Should().StartWith("error: unexpected IOException: stdout is closed");
+    }
+
+    [Fact]
+    public async Task A_service_error_names_the_request_and_exits_with_code_3()
+    {
+        _emulator.Faults.Add(new EmulatorFault { Method = "POST", PathContains = "/images/generations", StatusCode = HttpStatusCode.InternalServerError, Body = """{"error":{"message":"provider exploded","code":"UPSTREAM_ERROR"}}""" });
+
+        CliRun run = await RunAsync(Environment(), "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", Directory.CreateTempSubdirectory().FullName);
+
+        run.Code.Should().Be(CliApp.ServiceError);
+        string clientRequestId = _emulator.Requests.Single(r => r.Method == "POST").ClientRequestId!;
+        run.ErrorLines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("provider exploded").And.Contain($"client request id {clientRequestId}");
+    }
+
+    [Fact]
+    public async Task A_failed_queued_job_prints_its_id_and_how_to_resume_it()
+    {
+        _emulator.Faults.FailNextJob("CUDA out of memory");
+
+        CliRun run = await RunAsync(Environment(), "generate", "--model", "omnigen-v1", "--prompt", "x", "--output", Directory.CreateTempSubdirectory().FullName);
+
+        run.Code.Should().Be(CliApp.ServiceError);
+        string jobId = _emulator.Requests.First(r => r.Path.EndsWith("/status", StringComparison.Ordinal)).Path.Split('/')[^2];
+        run.ErrorLines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Contain("CUDA out of memory").And.Contain(jobId);
+        run.ErrorLines[^1].Should().StartWith("Resume with: lumenfall operation wait lmfop1.");
+    }
+
+    [Fact]
+    public async Task Cancellation_by_the_user_exits_with_code_4()
+    {
+        CliRun run = await RunAsync(Environment(), new CancellationToken(canceled: true), "generate", "--model", "flux.2-dev", "--prompt", "x");
+
+        run.Code.Should().Be(CliApp.TimedOut);
+        run.ErrorLines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Be("error: Canceled.");
+    }
+
+    [Theory]
+    [InlineData("generate", "--model", "flux.2-dev", "--prompt", "x", "--image", "/no/such/file.png")]
+    [InlineData("generate", "--model", "flux.2-dev")]
+    [InlineData("operation", "wait", "not-a-token")]
+    [InlineData("frobnicate")]
+    [InlineData()]
+    public async Task Bad_input_gives_one_error_line_and_exit_code_2(params string[] args)
+    {
+        CliRun run = await RunAsync(Environment(), args);
+
+        run.Code.Should().Be(CliApp.BadInput);
+        run.ErrorLines.Should().ContainSingle().Which.Should().StartWith("error: ").And.NotContain("(Parameter '", "the message is for people, not for the caller of a method");
+    }
+
+    [Fact]
+    public async Task A_bad_output_folder_is_bad_input()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+
+        CliRun run = await RunAsync(Environment(), "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", Path.Combine(file, "image.png"));
+
+        run.Code.Should().Be(CliApp.BadInput, run.Error);
+        run.ErrorLines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle();
+    }
+
+    private Func<string, string?> Environment()
+    {
+        IReadOnlyDictionary<string, string> variables = _emulator.EnvironmentVariables();
+        return name => variables.GetValueOrDefault(name);
+    }
+
+    private static Task<CliRun> RunAsync(Func<string, string?> environment, params string[] args) => RunAsync(environment, CancellationToken.None, args);
+
+    private static async Task<CliRun> RunAsync(Func<string, string?> environment, CancellationToken cancellationToken, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int code = await new CliApp(output, error, environment).RunAsync(args, cancellationToken);
+
+        return new CliRun(code, output.ToString(), error.ToString());
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    private sealed record CliRun(int Code, string Output, string Error)
+    {
+        /// <summary>Gets stderr's lines; no line of the CLI's own is a stack frame unless --verbose was given.</summary>
+        public string[] ErrorLines { get; } = Lines(Error);
+    }
+
+    /// <summary>A stdout whose reader has gone away.</summary>
+    private sealed class FailingWriter : StringWriter
+    {
+        public override void Write(char value) => throw new IOException("stdout is closed");
+
+        public override void Write(string? value) => throw new IOException("stdout is closed");
+
+        public override Task WriteLineAsync(string? value) => throw new IOException("stdout is closed");
+
+        public override Task WriteAsync(string? value) => throw new IOException("stdout is closed");
+    }
+}
