@@ -302,7 +302,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             error.WriteLine($"[{value.Elapsed.TotalSeconds,6:F1}s] {value.Status}{position}");
             foreach (OperationLog log in value.NewLogs)
             {
-                error.WriteLine($"          {log.Message}");
+                error.WriteLine($"          {CliErrors.OneLine(log.Message)}");
             }
         }
     }

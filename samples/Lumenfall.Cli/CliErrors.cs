@@ -133,6 +133,8 @@ internal static class CliErrors
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [Exception single] ? Unwrap(single) : exception;
 
-    private static string OneLine(string text) =>
-        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>Server text as one terminal-safe line: line breaks become spaces, other control characters (escape sequences) '?'.</summary>
+    internal static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => string.Concat(line.Select(c => char.IsControl(c) ? '?' : c))));
 }

@@ -59,9 +59,9 @@ public sealed class LumenfallOptions
             problems.Add($"{SectionName}:TimeProvider must not be null.");
         }
 
-        if (MaxResponseBytes <= 0)
+        if (MaxResponseBytes <= 0 || MaxResponseBytes > Array.MaxLength)
         {
-            problems.Add($"{SectionName}:MaxResponseBytes must be positive (was {MaxResponseBytes}).");
+            problems.Add($"{SectionName}:MaxResponseBytes must be positive and at most {Array.MaxLength:N0} (was {MaxResponseBytes}).");
         }
 
         DownloadRetry.Validate($"{SectionName}:DownloadRetry", problems);
@@ -136,6 +136,11 @@ public class ServiceOptions
 
     internal void Validate(string prefix, List<string> problems)
     {
+        if (ApiKey is not null && ApiKey.Any(c => c is < ' ' or > '~'))
+        {
+            problems.Add($"{prefix}:ApiKey holds a line break, a control or a non-ASCII character; it is sent as a header (check for a trailing newline).");
+        }
+
         foreach ((string name, Uri? endpoint) in EndpointSettings)
         {
             if (endpoint is null || !endpoint.IsAbsoluteUri)

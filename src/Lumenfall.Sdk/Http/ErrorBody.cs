@@ -29,8 +29,7 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
         }
         catch (JsonException)
         {
-            string text = JsonText.Decode(body).Trim();
-            return Empty with { Message = text.Length > 300 ? text[..300] + "…" : text };
+            return Empty with { Message = JsonText.Decode(body).Trim() };   // cut after redaction, by ServiceErrors.Create
         }
     }
 

@@ -68,9 +68,9 @@ internal sealed class ImageDownloader
             byte[] bytes = await ReadAllAsync(response.Content, _maxBytes, linked.Token).ConfigureAwait(false);
             return (bytes, response.Content.Headers.ContentType?.MediaType);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
         }
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested || ex.InnerException is TimeoutException)
         {

@@ -37,6 +37,19 @@ internal sealed class PreparedImage
     /// <exception cref="LumenfallValidationException">The image's media type cannot be told.</exception>
     public static async Task<PreparedImage> PrepareAsync(ImageInput input, string parameter, int index, ImageDownloader downloader, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await PrepareCoreAsync(input, parameter, index, downloader, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException && ex is not HttpIOException)
+        {
+            // The caller's file or stream cannot be read: bad input, found before anything was sent.
+            throw Invalid(parameter, ValidationRule.Required, $"cannot be read ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    private static async Task<PreparedImage> PrepareCoreAsync(ImageInput input, string parameter, int index, ImageDownloader downloader, CancellationToken cancellationToken)
+    {
         switch (input.Kind)
         {
             case ImageInputKind.File:

@@ -114,9 +114,9 @@ internal sealed class ServiceChannel
             keep = ReferenceEquals(result, response);
             return result;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            throw;   // only the caller's own token ends a call with OperationCanceledException
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);   // only the caller's own token ends a call this way
         }
         catch (Exception ex)
         {

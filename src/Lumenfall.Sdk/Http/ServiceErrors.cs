@@ -39,12 +39,14 @@ internal static class ServiceErrors
     /// <summary>Builds the exception for an error (from a failed response or from a 200 whose body carries one).</summary>
     public static LumenfallException Create(ServiceErrorDetails details, ErrorBody error, string? apiKey)
     {
+        // Redact first, then cut: a cut could leave part of a key that the later redaction no longer matches.
+        error = error.Redact(apiKey);
         int status = details.StatusCode is HttpStatusCode code ? (int)code : 0;
-        string what = string.IsNullOrWhiteSpace(error.Message) ? DefaultMessage(status) : CapMessage(error.Message!);
-        string message = CapMessage(Redact(
-            $"{details.Service} {(status == 0 ? "reported an error" : $"returned {status}")}{(error.Code is null ? string.Empty : " " + Cap(error.Code, 200))}: {what}",
-            apiKey)!);
+        string what = string.IsNullOrWhiteSpace(error.Message) ? DefaultMessage(status) : CapMessage(error.Message!.Trim());
+        string message = CapMessage(
+            $"{details.Service} {(status == 0 ? "reported an error" : $"returned {status}")}{(error.Code is null ? string.Empty : " " + Cap(error.Code, 200))}: {what}");
         details = details with { ErrorCode = Cap(error.Code, 200), ErrorType = Cap(error.Type, 200), RawBody = Cap(Redact(details.RawBody, apiKey)) };
+        error = error with { Param = Cap(error.Param, 200) };
 
         string key = (error.Code ?? string.Empty).ToUpperInvariant();
         string type = (error.Type ?? string.Empty).ToUpperInvariant();
@@ -70,7 +72,7 @@ internal static class ServiceErrors
                 429 => new LumenfallRateLimitException(message).With<LumenfallException>(details),
                 >= 500 => new LumenfallUpstreamException(message).With<LumenfallException>(details),
                 400 or 422 when error.FieldErrors.Count > 0 => new LumenfallValidationException(error.FieldErrors, message, fromService: true).With<LumenfallException>(details),
-                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { Parameter = Cap(error.Param, 200) }.With<LumenfallException>(details),
+                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { Parameter = error.Param }.With<LumenfallException>(details),
                 _ => new LumenfallException(message).With<LumenfallException>(details),
             },
         };

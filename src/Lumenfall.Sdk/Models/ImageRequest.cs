@@ -89,9 +89,14 @@ public abstract record ImageRequest
             IReadOnlyList<ImageInput> inputs = parameter.Inputs ?? [];
             for (int i = 0; i < inputs.Count; i++)
             {
-                if (inputs[i] is { Kind: ImageInputKind.Bytes } input && ImageMediaTypes.Mismatch(input.MediaType, input.Bytes.Span) is string mismatch)
+                string name = parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName;
+                if (inputs[i] is { MediaType: { } declared } && !System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(declared, out _))
                 {
-                    validator.Add(parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName, ValidationRule.MediaType, mismatch);
+                    validator.Add(name, ValidationRule.MediaType, $"the declared media type '{declared}' is not a media type such as image/png");
+                }
+                else if (inputs[i] is { Kind: ImageInputKind.Bytes } input && ImageMediaTypes.Mismatch(input.MediaType, input.Bytes.Span) is string mismatch)
+                {
+                    validator.Add(name, ValidationRule.MediaType, mismatch);
                 }
             }
         }
@@ -101,6 +106,10 @@ public abstract record ImageRequest
             foreach (KeyValuePair<string, JsonNode?> pair in _additionalProperties)
             {
                 validator.FiniteJson(pair.Key, pair.Value);
+                if (pair.Key.Length == 0 || pair.Key.Any(c => char.IsControl(c) || c == '"'))
+                {
+                    validator.Add(pair.Key, ValidationRule.HeaderValue, "a parameter name must not be empty or contain quotes or control characters (it can name a form field)");
+                }
                 if (images.Any(p => pair.Key == p.WireName || pair.Key == p.WireName + "[]"))
                 {
                     validator.Add(pair.Key, ValidationRule.DuplicateParameter,

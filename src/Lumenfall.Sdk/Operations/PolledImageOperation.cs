@@ -235,7 +235,7 @@ internal sealed class PolledImageOperation : ImageOperation
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not LumenfallWaitCanceledException)
         {
-            throw new LumenfallWaitCanceledException(Id, RehydrationToken, ex);
+            throw new LumenfallWaitCanceledException(Id, RehydrationToken, new OperationCanceledException(ex.Message, ex, cancellationToken));
         }
     }
 

@@ -181,10 +181,12 @@ public sealed class GeneratedImage
             return "image";
         }
 
-        string device = safe.Split('.')[0].ToUpperInvariant();
+        // A device name is one whatever follows its first dot ("nul.tar" is NUL on Windows): mark the first part.
+        int firstDot = safe.IndexOf('.', StringComparison.Ordinal);
+        string device = (firstDot >= 0 ? safe[..firstDot] : safe).ToUpperInvariant();
         bool reserved = device is "CON" or "PRN" or "AUX" or "NUL"
             || (device.Length == 4 && (device.StartsWith("COM", StringComparison.Ordinal) || device.StartsWith("LPT", StringComparison.Ordinal)) && char.IsAsciiDigit(device[3]));
-        return reserved ? safe + "_" : safe;
+        return !reserved ? safe : firstDot >= 0 ? safe.Insert(firstDot, "_") : safe + "_";
     }
 
     private static string WithExtension(string path, string extension)

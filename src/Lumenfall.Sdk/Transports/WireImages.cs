@@ -85,6 +85,12 @@ internal static class WireImages
             usage.InputTokensDetails?.TextTokens, usage.InputTokensDetails?.ImageTokens,
             usage.OutputTokensDetails?.TextTokens, usage.OutputTokensDetails?.ImageTokens);
 
+    /// <summary>A Unix time in seconds, or null when it is absent or out of range (a server may send milliseconds).</summary>
+    public static DateTimeOffset? UnixTime(long? seconds) =>
+        seconds is long value && value >= DateTimeOffset.MinValue.ToUnixTimeSeconds() && value <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(value)
+            : null;
+
     /// <summary>Empty strings count as absent.</summary>
     public static string? Text(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

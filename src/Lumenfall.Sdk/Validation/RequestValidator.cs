@@ -190,12 +190,12 @@ internal sealed class RequestValidator
         }
     }
 
-    /// <summary>A value sent as an HTTP header must not hold CR, LF or other control characters (no header injection).</summary>
+    /// <summary>A value sent as an HTTP header must be printable ASCII: no CR, LF or other control characters (no header injection).</summary>
     public void HeaderValue(string parameter, string? value)
     {
-        if (value is not null && value.Any(char.IsControl))
+        if (value is not null && value.Any(c => c is < ' ' or > '~'))
         {
-            Add(parameter, ValidationRule.HeaderValue, "must not contain CR, LF or other control characters (it is sent as an HTTP header)");
+            Add(parameter, ValidationRule.HeaderValue, "must be printable ASCII without CR, LF or other control characters (it is sent as an HTTP header)");
         }
     }
 

@@ -68,13 +68,18 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         message.Headers.Accept.Add(Json);
         AddSubmitHeaders(message, fal.Submit);
 
-        FalQueueStatus submitted = await _channel.SendAsync(
+        // The reply is checked inside the call, so a failure carries the call's ids as well as the operation's.
+        (OperationState state, OperationSnapshot initial) = await _channel.SendAsync(
             message,
             CallPurpose.Generation,
-            (response, _, token) => ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token),
+            async (response, _, token) =>
+            {
+                FalQueueStatus submitted = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token).ConfigureAwait(false);
+                return (Accept(submitted, fal.ModelId), Initial(submitted));
+            },
             cancellationToken).ConfigureAwait(false);
 
-        return new PolledImageOperation(this, Accept(submitted, fal.ModelId), _channel.Time, _options.UseStatusStream, Initial(submitted));
+        return new PolledImageOperation(this, state, _channel.Time, _options.UseStatusStream, initial);
     }
 
     /// <summary>
@@ -84,24 +89,22 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
     /// </summary>
     private OperationState Accept(FalQueueStatus submitted, string modelId)
     {
-        if (!ServerUrls.IsSafeSegment(submitted.RequestId))
+        if (!ServerUrls.IsSafeId(submitted.RequestId, _options.ApiKey))
         {
             throw new LumenfallUnexpectedResponseException(
-                $"fal accepted the submission but returned {(string.IsNullOrEmpty(submitted.RequestId) ? "no request_id" : $"the unusable request_id '{ServiceErrors.Cap(submitted.RequestId, 200)}'")}; the job cannot be followed.")
+                $"fal accepted the submission but returned {(string.IsNullOrEmpty(submitted.RequestId) ? "no request_id" : "an unusable request_id")}; the job cannot be followed.")
             {
                 Service = Service,
                 Field = "request_id",
-            }.Sanitize<LumenfallUnexpectedResponseException>(_options.ApiKey);
+            };
         }
 
         var state = new OperationState { Service = Service, ModelId = modelId, Id = submitted.RequestId! };
         foreach ((string field, string? url) in new[] { ("status_url", submitted.StatusUrl), ("response_url", submitted.ResponseUrl), ("cancel_url", submitted.CancelUrl) })
         {
-            if (Text(url) is not null && !ServerUrls.TryParse(url, out _))
+            if (Text(url) is not null && !ServerUrls.TryParse(url, out _, _options.ApiKey))
             {
-                throw ServerUrls.Invalid(url, field, Service)
-                    .ForOperation<LumenfallUnexpectedResponseException>(state.Id, state.ToToken())
-                    .Sanitize<LumenfallUnexpectedResponseException>(_options.ApiKey);
+                throw ServerUrls.Invalid(url, field, Service, _options.ApiKey).ForOperation<LumenfallUnexpectedResponseException>(state.Id, state.ToToken());
             }
         }
 
@@ -436,7 +439,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
     private string AppUrl(OperationState state, string suffix)
     {
         string[] segments = state.ModelId.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        string app = string.Join('/', segments.Take(2));
+        string app = string.Join('/', segments.Take(2).Select(Uri.EscapeDataString));
         return ServiceChannel.Url(_options.QueueEndpoint, $"{app}/requests/{Uri.EscapeDataString(state.Id)}{suffix}").AbsoluteUri;
     }
 

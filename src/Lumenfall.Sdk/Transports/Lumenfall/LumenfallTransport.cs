@@ -217,7 +217,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         return new ImageGenerationResult(request.ModelId, Service, images, requestId)
         {
             ClientRequestId = context.ClientRequestId,
-            Created = body.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+            Created = WireImages.UnixTime(body.Created),
             Size = Text(body.Size),
             OutputFormat = Text(body.OutputFormat),
             Usage = WireImages.ToUsage(body.Usage),
@@ -232,7 +232,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     private static ServiceModel ToModel(LumenfallModelData data) => new(data.Id!)
     {
-        Created = data.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+        Created = WireImages.UnixTime(data.Created),
         OwnedBy = Text(data.OwnedBy),
         Name = Text(data.Name),
         Description = Text(data.Description),

@@ -43,35 +43,38 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken)
     {
         using HttpRequestMessage message = Create(request, "images/generations?async=true");
-        (OmniRoutersImagesResponse body, string clientRequestId) = await channel.SendAsync(
+        // The reply is mapped inside the call, so every failure from here on carries the call's ids, and once the
+        // task id is known, the operation id and token as well.
+        (OperationState state, OperationSnapshot initial) = await channel.SendAsync(
             message,
             CallPurpose.Generation,
             async (response, context, token) =>
             {
-                OmniRoutersImagesResponse reply = await Read(response, token).ConfigureAwait(false);
-                ThrowIfError(reply, new ServiceErrorDetails(Service, response.StatusCode, null, null, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, null, null));
-                return (reply, context.ClientRequestId);
+                OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
+                ThrowIfError(body, new ServiceErrorDetails(Service, response.StatusCode, null, null, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, null, null));
+                string? taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id);
+                if (!ServerUrls.IsSafeId(taskId, options.ApiKey))
+                {
+                    throw new LumenfallUnexpectedResponseException(
+                        $"{Service} accepted the task but returned {(taskId is null ? "no task_id" : "an unusable task_id")}; it cannot be followed.")
+                    {
+                        Service = Service,
+                        Field = "task_id",
+                    };
+                }
+
+                var state = new OperationState { Service = Service, ModelId = request.ModelId, Id = taskId! };
+                try
+                {
+                    OperationSnapshot initial = ToSnapshot(body, state, null, context.ClientRequestId);
+                    return (state, body.Status is null ? initial with { Status = ImageOperationStatus.Queued, RawStatus = "queued" } : initial);
+                }
+                catch (LumenfallException ex)
+                {
+                    throw ex.ForOperation<LumenfallException>(state.Id, state.ToToken());
+                }
             },
             cancellationToken).ConfigureAwait(false);
-
-        string? taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id);
-        if (!ServerUrls.IsSafeSegment(taskId))
-        {
-            throw new LumenfallUnexpectedResponseException(
-                $"{Service} accepted the task but returned {(taskId is null ? "no task_id" : $"the unusable task_id '{ServiceErrors.Cap(taskId, 200)}'")}; it cannot be followed.")
-            {
-                Service = Service,
-                ClientRequestId = clientRequestId,
-                Field = "task_id",
-            }.Sanitize<LumenfallUnexpectedResponseException>(options.ApiKey);
-        }
-
-        var state = new OperationState { Service = Service, ModelId = request.ModelId, Id = taskId! };
-        OperationSnapshot initial = ToSnapshot(body, state, null, clientRequestId);
-        if (body.Status is null)
-        {
-            initial = initial with { Status = ImageOperationStatus.Queued, RawStatus = "queued" };
-        }
 
         return new PolledImageOperation(this, state, channel.Time, useStream: false, initial);
     }
@@ -155,7 +158,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             : new ImageGenerationResult(modelId, Service, images, requestId)
             {
                 ClientRequestId = clientRequestId,
-                Created = body.Created is long created ? DateTimeOffset.FromUnixTimeSeconds(created) : null,
+                Created = WireImages.UnixTime(body.Created),
                 Usage = WireImages.ToUsage(body.Usage),
             };
     }
