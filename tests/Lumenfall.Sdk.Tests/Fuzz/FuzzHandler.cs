@@ -200,7 +200,8 @@ internal sealed class FuzzHandler(FuzzRun run) : HttpMessageHandler
                 "The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.",
                 new TimeoutException("A connection attempt failed because the connected party did not properly respond after a period of time."))),
             FaultKind.IO => Task.FromException<HttpResponseMessage>(new IOException("Unable to read data from the transport connection: Connection reset by peer.")),
-            FaultKind.HttpIO => Task.FromException<HttpResponseMessage>(new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely.")),
+            FaultKind.HttpIO => Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ResponseEnded,
+                "An error occurred while sending the request.", new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely."))),
             FaultKind.PlainCanceled => Task.FromException<HttpResponseMessage>(new OperationCanceledException()),
             _ => Park<HttpResponseMessage>(run, cancellationToken),
         };

@@ -90,6 +90,7 @@ internal enum FaultKind
     HttpRequest,
     TimeoutCanceled,
     IO,
+    /// <summary>The connection closed before the headers: HttpRequestException(ResponseEnded) around an HttpIOException, as SocketsHttpHandler throws.</summary>
     HttpIO,
     PlainCanceled,
     NeverAnswers,
@@ -396,7 +397,7 @@ internal sealed class HostileCase
         + (UploadLocalImage ? ", local input image uploaded" : string.Empty)
         + (Download == DownloadMode.None ? string.Empty : $", then {Download} of images[0]")
         + (CancelAfter is TimeSpan cancel ? $", caller cancels at +{cancel}" : string.Empty)
-        + $", {StatusPolls} valid non-terminal poll(s)"
+        + (Steps.Any(s => s is Step.FalStatus or Step.FalStatusStream or Step.OmniTask) ? $", {StatusPolls} valid non-terminal status(es) before the terminal one" : string.Empty)
         + Environment.NewLine + "  settings: " + Settings.Describe()
         + (Hostile is null ? string.Empty : Environment.NewLine + "  hostile reply: " + Hostile.Describe());
 }

@@ -16,7 +16,6 @@ namespace Lumenfall.Sdk.Tests.Fuzz;
 /// to a file per family, to compare runs.
 /// </para>
 /// </summary>
-[Collection(nameof(HostileResponseFuzzTests))]
 public class HostileResponseFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultCases = 2_000;
@@ -92,8 +91,10 @@ public class HostileResponseFuzzTests(ITestOutputHelper output)
         report.Elapsed = clock.Elapsed;
         if (Environment.GetEnvironmentVariable("LUMENFALL_FUZZ_DUMP") is { Length: > 0 } dump)
         {
-            // One line per case, to compare runs: seed, verdict, phase, exception type.
-            await File.WriteAllLinesAsync(Path.Combine(dump, $"{family}.tsv"), report.Outcomes.Select(o => string.Join('\t', o.Case.Seed, o.Verdict, o.Phase, o.ExceptionName)));
+            // One line per case, to compare runs: seed, verdict, path, hostile step, phase, exception, detail, hostile reply.
+            await File.WriteAllLinesAsync(Path.Combine(dump, $"{family}.tsv"), report.Outcomes.Select(o => string.Join('\t',
+                o.Case.Seed, o.Verdict, o.Case.Path, o.Case.TargetName, o.Phase, o.ExceptionName, o.Detail,
+                ReplySpec.Preview(o.Exception?.Message ?? string.Empty, 100), o.Case.Hostile?.Describe(60) ?? "-")));
         }
 
         output.WriteLine(report.Render(details: 30));
@@ -105,10 +106,13 @@ public class HostileResponseFuzzTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Runs a case on a pool thread (no synchronization context, so the SDK runs inline with the fake clock).</summary>
+    /// <summary>
+    /// Runs a case on a thread of its own: no synchronization context, so the SDK runs inline with the fake clock, and
+    /// a driver waiting for a file write never holds a pool thread the write needs.
+    /// </summary>
     private static async Task<FuzzOutcome> RunCaseAsync(HostileCase fuzzCase, string scratch)
     {
-        Task<FuzzOutcome> run = Task.Run(() => FuzzDriver.Run(fuzzCase, scratch));
+        Task<FuzzOutcome> run = Task.Factory.StartNew(() => FuzzDriver.Run(fuzzCase, scratch), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             return await run.WaitAsync(FuzzDriver.Watchdog + TimeSpan.FromSeconds(20));

@@ -45,6 +45,11 @@ internal static class HostileResponses
 
         bool control = rng.Next(100) < 4;
         Step? target = control ? null : steps[rng.Next(steps.Count)];
+        if (target is Step.FalResult or Step.FalSync && download != DownloadMode.None && rng.Next(10) < 7)
+        {
+            download = DownloadMode.SaveToFolder;   // a hostile file_name only matters when saving into a folder
+        }
+
         int polls = rng.Next(4) == 0 ? 0 : rng.Next(1, 4);
         bool imagesAsUrl = target == Step.Download || path is FuzzPath.FalSync or FuzzPath.FalQueue or FuzzPath.FalStatusStream || rng.Next(3) != 0;
         var context = ContextOf(new HostileCase { Seed = seed, Path = path, Steps = steps, Settings = new FuzzSettings(), ImagesAsUrl = imagesAsUrl, StatusPolls = polls });
@@ -151,11 +156,16 @@ internal static class HostileResponses
     /// <summary>A hostile reply for a step: a fault, an error status, a redirect, a broken body, broken transport or odd headers.</summary>
     public static ReplySpec Hostile(Random rng, Step step, CaseContext context)
     {
+        if (step is Step.FalResult or Step.FalSync && rng.Next(100) < 15)
+        {
+            return BadFileName(rng, step, context);
+        }
+
         ReplySpec spec = rng.Next(100) switch
         {
-            < 8 => Fault(rng, context),
+            < 8 => Fault(rng),
             < 22 => ErrorStatus(rng, step, context),
-            < 28 => Redirect(rng, step),
+            < 28 => Redirect(rng),
             < 58 => Mutated(rng, step, context),
             < 72 => Corrupt(rng, step, context),
             < 84 => BrokenTransport(rng, step, context),
@@ -166,7 +176,7 @@ internal static class HostileResponses
         {
             if (rng.Next(100) < 15)
             {
-                string name = Pick(rng, ["x-request-id", "X-Lumenfall-Request-Id", "x-fal-request-id"]);
+                string name = Pick(rng, ["x-request-id", "X-Lumenfall-Request-Id", "x-fal-request-id", "X-Lumenfall-Model", "X-Lumenfall-Provider"]);
                 string value = Pick(rng, [context.Key, "req-" + context.Key, new string('r', 20_000), " ", "\u00e9t\u00e9", context.Key + ", other"]);
                 spec.Headers.Add((name, value));
             }
@@ -186,7 +196,7 @@ internal static class HostileResponses
         return spec;
     }
 
-    private static ReplySpec Fault(Random rng, CaseContext context)
+    private static ReplySpec Fault(Random rng)
     {
         int roll = rng.Next(100);
         if (roll < 35)
@@ -210,7 +220,6 @@ internal static class HostileResponses
             < 80 => FaultKind.PlainCanceled,
             _ => FaultKind.NeverAnswers,
         };
-        _ = context;
         return new ReplySpec { Kind = "fault", Hostile = true, Fault = kind };
     }
 
@@ -349,7 +358,7 @@ internal static class HostileResponses
             : [.. Utf8("{\"detail\":"), .. list, .. Utf8("}")];
     }
 
-    private static ReplySpec Redirect(Random rng, Step step)
+    private static ReplySpec Redirect(Random rng)
     {
         int status = rng.Next(5) == 0 ? Pick(rng, [300, 304, 305, 306]) : Pick(rng, [301, 302, 303, 307, 308]);
         bool self = rng.Next(4) == 0;
@@ -363,7 +372,6 @@ internal static class HostileResponses
             LocationText = self || none ? null : Pick(rng, RedirectLocations),
             Body = rng.Next(2) == 0 ? [] : Utf8("<html><body>Moved</body></html>"),
         };
-        _ = step;
         return spec;
     }
 
@@ -386,11 +394,6 @@ internal static class HostileResponses
         }
 
         var mutator = new JsonMutator(rng, ValidReplies.Json(context, step, terminal: rng.Next(3) != 0), context.Key);
-        if (step is Step.FalSync or Step.FalResult && rng.Next(100) < 30)
-        {
-            mutator.Set("$.images[0].file_name", rng.Next(6) == 0 ? Utf8("\"\\ud83d.png\"") : Str(Pick(rng, BadFileNames(rng))));
-        }
-
         int count = rng.Next(1, 4);
         for (int i = 0; i < count; i++)
         {
@@ -420,6 +423,16 @@ internal static class HostileResponses
         };
         spec.ContentHeaders.Add(("Content-Type", "application/json"));
         spec.Mentions.AddRange(mutator.Mentions);
+        return spec;
+    }
+
+    /// <summary>A valid output whose only fault is the image's file_name, for <see cref="GeneratedImage.SaveAsync(string, CancellationToken)"/> into a folder.</summary>
+    private static ReplySpec BadFileName(Random rng, Step step, CaseContext context)
+    {
+        var mutator = new JsonMutator(rng, ValidReplies.Json(context, step), context.Key);
+        mutator.Set("$.images[0].file_name", rng.Next(8) == 0 ? Utf8("\"\\ud83d.png\"") : Str(Pick(rng, BadFileNames(rng))));
+        var spec = new ReplySpec { Kind = "bad file_name: " + string.Join("; ", mutator.Notes), Hostile = true, Body = mutator.ToBytes() };
+        spec.ContentHeaders.Add(("Content-Type", "application/json"));
         return spec;
     }
 
