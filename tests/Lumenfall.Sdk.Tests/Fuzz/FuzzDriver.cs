@@ -45,6 +45,13 @@ internal sealed record FuzzOutcome(HostileCase Case, Verdict Verdict, string Pha
 
     public string ExceptionName => Exception?.GetType().Name ?? "-";
 
+    /// <summary>Gets the innermost SDK method on the exception's stack (where it was thrown or last passed through), or "-".</summary>
+    public string SdkFrame => (Exception?.StackTrace ?? string.Empty).Split('\n')
+        .Select(frame => frame.Trim())
+        .FirstOrDefault(frame => frame.StartsWith("at Lumenfall.Sdk.", StringComparison.Ordinal) && !frame.StartsWith("at Lumenfall.Sdk.Tests.", StringComparison.Ordinal)) is { } found
+        ? found[3..(found.IndexOf('(', StringComparison.Ordinal) is > 3 and var paren ? paren : found.Length)]
+        : "-";
+
     private static string Show(string? value) => value is null ? "-" : "\"" + ReplySpec.Preview(value, 60) + "\"";
 
     public string Describe()
@@ -52,6 +59,11 @@ internal sealed record FuzzOutcome(HostileCase Case, Verdict Verdict, string Pha
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Verdict} in phase '{Phase}' after {FakeElapsed} of fake time: {Detail}");
         text.AppendLine("  case " + Case.Describe());
+        if (OffThreadRequests > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  note: {OffThreadRequests} request(s) were answered off the driver's thread, so the fake clock may have moved while the SDK was still working");
+        }
+
         if (Exception is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  exception: {Exception.GetType().FullName}: {ReplySpec.Preview(Exception.Message, 300)}");

@@ -91,10 +91,10 @@ public class HostileResponseFuzzTests(ITestOutputHelper output)
         report.Elapsed = clock.Elapsed;
         if (Environment.GetEnvironmentVariable("LUMENFALL_FUZZ_DUMP") is { Length: > 0 } dump)
         {
-            // One line per case, to compare runs: seed, verdict, path, hostile step, phase, exception, detail, hostile reply.
+            // One line per case, to compare runs: seed, verdict, path, hostile step, phase, exception, detail, message, the SDK frame that threw, hostile reply.
             await File.WriteAllLinesAsync(Path.Combine(dump, $"{family}.tsv"), report.Outcomes.Select(o => string.Join('\t',
                 o.Case.Seed, o.Verdict, o.Case.Path, o.Case.TargetName, o.Phase, o.ExceptionName, o.Detail,
-                ReplySpec.Preview(o.Exception?.Message ?? string.Empty, 100), o.Case.Hostile?.Describe(60) ?? "-")));
+                ReplySpec.Preview(o.Exception?.Message ?? string.Empty, 100), o.SdkFrame, o.Case.Hostile?.Describe(60) ?? "-")));
         }
 
         output.WriteLine(report.Render(details: 30));
