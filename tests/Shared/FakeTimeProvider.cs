@@ -11,6 +11,7 @@ internal sealed class FakeTimeProvider : TimeProvider
     private DateTimeOffset _now;
     private readonly List<Scheduled> _scheduled = [];
     private readonly List<(Func<TimeSpan, bool> Filter, TaskCompletionSource<TimeSpan> Waiter)> _waiters = [];
+    private TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
 
@@ -26,6 +27,42 @@ internal sealed class FakeTimeProvider : TimeProvider
             lock (_gate)
             {
                 return _timers.Count(t => t.DueAt is not null);
+            }
+        }
+    }
+
+    /// <summary>Gets when the earliest pending timer falls due, or null when no timer is pending.</summary>
+    public DateTimeOffset? NextDueAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                DateTimeOffset? earliest = null;
+                foreach (FakeTimer timer in _timers)
+                {
+                    if (timer.DueAt is { } due && (earliest is null || due < earliest))
+                    {
+                        earliest = due;
+                    }
+                }
+
+                return earliest;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets a task that completes the next time any timer is armed (created with a due time, or changed to one).
+    /// Lets a driver wait for work running off its thread without sleeping on real time.
+    /// </summary>
+    public Task TimerArmed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _armed.Task;
             }
         }
     }
@@ -82,6 +119,13 @@ internal sealed class FakeTimeProvider : TimeProvider
         return due;
     }
 
+    /// <summary>Moves the clock forward to <paramref name="target"/> (never back), firing every timer due on the way, in order.</summary>
+    public void AdvanceTo(DateTimeOffset target)
+    {
+        TimeSpan by = target - GetUtcNow();
+        Advance(by > TimeSpan.Zero ? by : TimeSpan.Zero);
+    }
+
     /// <summary>Moves the clock forward, firing every timer that falls due on the way, in order.</summary>
     public void Advance(TimeSpan by)
     {
@@ -114,6 +158,7 @@ internal sealed class FakeTimeProvider : TimeProvider
     private void Schedule(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
     {
         TaskCompletionSource<TimeSpan>? waiter = null;
+        TaskCompletionSource? armed = null;
         lock (_gate)
         {
             timer.Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
@@ -135,10 +180,13 @@ internal sealed class FakeTimeProvider : TimeProvider
                 }
 
                 _scheduled.Add(scheduled);
+                armed = _armed;
+                _armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
 
         waiter?.TrySetResult(dueTime);
+        armed?.TrySetResult();
     }
 
     private void Remove(FakeTimer timer)
