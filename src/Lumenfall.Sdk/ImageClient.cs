@@ -306,7 +306,8 @@ public class ImageClient
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clients);
         ThrowIfInvalid(options);
-        var downloader = new ImageDownloader(() => clients(null), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
+        var downloader = new ImageDownloader(
+            () => clients(null), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes, () => options.Services.Select(s => s.Options.ApiKey));
         ServiceChannel Channel(ImageService service) =>
             new(service, () => clients(service), options.For(service), options.TimeProvider) { MaxResponseBytes = options.MaxResponseBytes };
 

@@ -19,13 +19,20 @@ internal sealed class ImageDownloader
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
     private readonly long _maxBytes;
+    private readonly Func<IEnumerable<string?>> _keys;
 
-    public ImageDownloader(Func<HttpClient> http, TimeProvider time, TimeSpan timeout, long maxBytes)
+    /// <param name="http">Gives the download client (no credentials).</param>
+    /// <param name="time">The clock for the timeout.</param>
+    /// <param name="timeout">How long one download may take.</param>
+    /// <param name="maxBytes">The largest body read.</param>
+    /// <param name="keys">The client's API keys: a download host never gets one, but one that echoes a key back gets it redacted.</param>
+    public ImageDownloader(Func<HttpClient> http, TimeProvider time, TimeSpan timeout, long maxBytes, Func<IEnumerable<string?>>? keys = null)
     {
         _http = http;
         _time = time;
         _timeout = timeout;
         _maxBytes = maxBytes;
+        _keys = keys ?? (() => []);
     }
 
     /// <summary>The downloader used by images created outside a client.</summary>
@@ -34,6 +41,23 @@ internal sealed class ImageDownloader
     /// <summary>Downloads (or decodes) the image at <paramref name="url"/> into memory.</summary>
     /// <exception cref="LumenfallException">The URL is unusable, or the download failed, timed out or was too large.</exception>
     public async Task<(byte[] Bytes, string? MediaType)> DownloadAsync(string url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await DownloadCoreAsync(url, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LumenfallException ex)
+        {
+            foreach (string? key in _keys())
+            {
+                ex.Sanitize<LumenfallException>(key);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<(byte[] Bytes, string? MediaType)> DownloadCoreAsync(string url, CancellationToken cancellationToken)
     {
         if (DataUri.IsDataUri(url))
         {
