@@ -147,7 +147,8 @@ internal static class HostileResponses
             GenerationTimeout = TimeSpan.FromSeconds(rng.Next(10, 601)),
             RequestTimeout = TimeSpan.FromSeconds(rng.Next(1, 61)),
             DownloadTimeout = TimeSpan.FromSeconds(rng.Next(5, 301)),
-            OperationTimeout = TimeSpan.FromSeconds(rng.Next(10, 601)),
+            // At least 30 s: OmniRouters polls every 5 s, and an all-valid control case may see four statuses.
+            OperationTimeout = TimeSpan.FromSeconds(rng.Next(30, 601)),
             MaxResponseBytes = rng.Next(5) == 0 ? rng.Next(1_024, 1_048_576) : 256L * 1024 * 1024,
             IncludeLogs = rng.Next(2) == 0,
         };
