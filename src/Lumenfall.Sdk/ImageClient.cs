@@ -322,7 +322,12 @@ public class ImageClient
     private IImageTransport Prepare(ImageRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Validate();
+        ValidationLevel level = request.Validation ?? Options.Validation;
+        foreach (ValidationError relaxed in request.Validate(level))
+        {
+            Log.ValidationRelaxed(_logger, request.ModelId, relaxed.Parameter, level, relaxed.Message, relaxed.Rule);
+        }
+
         return _transports.TryGetValue(request.Service, out IImageTransport? transport)
             ? transport
             : throw new NotSupportedException($"No transport for {request.Service} is registered in this client, so {request.ModelId} cannot be sent.");

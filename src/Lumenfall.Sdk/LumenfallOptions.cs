@@ -34,6 +34,12 @@ public sealed class LumenfallOptions
     public long MaxResponseBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
+    /// Gets or sets how strictly requests are checked before they are sent (default <see cref="ValidationLevel.Strict"/>);
+    /// a request's own <see cref="ImageRequest.Validation"/> wins. Relaxed rules are logged as warnings.
+    /// </summary>
+    public ValidationLevel Validation { get; set; } = ValidationLevel.Strict;
+
+    /// <summary>
     /// Gets or sets whether logs and traces may contain prompts (default false). Image bytes, base64, data URIs and
     /// API keys are never logged, whatever this says.
     /// </summary>
@@ -54,6 +60,11 @@ public sealed class LumenfallOptions
         }
 
         CheckTimeout($"{SectionName}:DownloadTimeout", DownloadTimeout, problems);
+        if (!Enum.IsDefined(Validation))
+        {
+            problems.Add($"{SectionName}:Validation must be Strict, Lenient or None (was {Validation}).");
+        }
+
         if (TimeProvider is null)
         {
             problems.Add($"{SectionName}:TimeProvider must not be null.");

@@ -74,13 +74,22 @@ public abstract record ImageRequest
     private protected abstract JsonTypeInfo JsonTypeInfo { get; }
 
     /// <summary>
+    /// Gets or sets how strictly this request is checked before it is sent; null uses the client's
+    /// <see cref="LumenfallOptions.Validation"/> (and <see cref="Validate"/> without a level uses <see cref="ValidationLevel.Strict"/>).
+    /// </summary>
+    [JsonIgnore]
+    public ValidationLevel? Validation { get; set; }
+
+    /// <summary>
     /// Checks every rule from the model's schema (required parameters, ranges, closed value sets, input image
     /// counts and types, size syntax and limits) without any I/O.
     /// </summary>
-    /// <exception cref="LumenfallValidationException">One or more rules are broken; every one is listed.</exception>
-    public void Validate()
+    /// <param name="level">How strictly to check; null uses <see cref="Validation"/>, else <see cref="ValidationLevel.Strict"/>.</param>
+    /// <returns>The broken rules the level lets through: the request is sent with them as given.</returns>
+    /// <exception cref="LumenfallValidationException">One or more rules the level enforces are broken; every one is listed.</exception>
+    public IReadOnlyList<ValidationError> Validate(ValidationLevel? level = null)
     {
-        var validator = new RequestValidator();
+        var validator = new RequestValidator(level ?? Validation ?? ValidationLevel.Strict);
         ValidateCore(validator);
         ValidateCommon(validator);
         IReadOnlyList<FileParameter> images = [.. FileParameters, .. UrlImageParameters];
@@ -112,22 +121,23 @@ public abstract record ImageRequest
                 }
                 if (images.Any(p => pair.Key == p.WireName || pair.Key == p.WireName + "[]"))
                 {
-                    validator.Add(pair.Key, ValidationRule.DuplicateParameter,
+                    validator.Add(pair.Key, ValidationRule.ReservedParameter,
                         $"is an image parameter of {GetType().Name}; set the typed property instead of AdditionalProperties[\"{pair.Key}\"]");
+                }
+                else if (ReservedWireNames.Contains(pair.Key, StringComparer.Ordinal))
+                {
+                    validator.Add(pair.Key, ValidationRule.ReservedParameter, "is filled in by the SDK and cannot be set through AdditionalProperties");
                 }
                 else if (WireNames.Contains(pair.Key, StringComparer.Ordinal))
                 {
                     validator.Add(pair.Key, ValidationRule.DuplicateParameter,
-                        $"is a parameter of {GetType().Name}; set the typed property instead of AdditionalProperties[\"{pair.Key}\"]");
-                }
-                else if (ReservedWireNames.Contains(pair.Key, StringComparer.Ordinal))
-                {
-                    validator.Add(pair.Key, ValidationRule.DuplicateParameter, "is filled in by the SDK and cannot be set through AdditionalProperties");
+                        $"is a parameter of {GetType().Name}; set the typed property, or send a value of another shape through AdditionalProperties[\"{pair.Key}\"], which then replaces it");
                 }
             }
         }
 
         validator.ThrowIfInvalid(ModelId);
+        return validator.Warnings;
     }
 
     /// <summary>Serializes the JSON parameters (wire names, only the values that are set, plus <see cref="AdditionalProperties"/>).</summary>

@@ -6,14 +6,47 @@ namespace Lumenfall.Sdk;
 /// Collects the rules a request breaks. Generated <c>Validate()</c> methods call one check per schema rule;
 /// nothing here performs I/O.
 /// </summary>
-internal sealed class RequestValidator
+internal sealed class RequestValidator(ValidationLevel level = ValidationLevel.Strict)
 {
     private List<ValidationError>? _errors;
+    private List<ValidationError>? _warnings;
 
     public IReadOnlyList<ValidationError> Errors => (IReadOnlyList<ValidationError>?)_errors ?? [];
 
-    public void Add(string parameter, string rule, string message) =>
-        (_errors ??= []).Add(new ValidationError(parameter, rule, message));
+    /// <summary>Gets the broken rules the level lets through: sent as given, to be logged.</summary>
+    public IReadOnlyList<ValidationError> Warnings => (IReadOnlyList<ValidationError>?)_warnings ?? [];
+
+    /// <summary>Records a broken rule: an error if <see cref="EnforcedUpTo"/> of its rule reaches the level, else a warning.</summary>
+    public void Add(string parameter, string rule, string message)
+    {
+        ValidationLevel enforcedUpTo = EnforcedUpTo(rule);
+        if (level <= enforcedUpTo)
+        {
+            string hint = enforcedUpTo == ValidationLevel.Strict ? "; ValidationLevel.Lenient would send it as given"
+                : enforcedUpTo == ValidationLevel.Lenient ? "; only ValidationLevel.None would send it"
+                : string.Empty;
+            (_errors ??= []).Add(new ValidationError(parameter, rule, message + hint));
+        }
+        else
+        {
+            (_warnings ??= []).Add(new ValidationError(parameter, rule, message));
+        }
+    }
+
+    /// <summary>
+    /// The most lenient level that still refuses a rule. Value rules (unlisted values, ranges, sizes, item limits, a
+    /// typed parameter repeated in <c>AdditionalProperties</c>) are relaxed from <see cref="ValidationLevel.Lenient"/> on;
+    /// what would make the request unsendable or unsafe is refused at every level; the rest is structural.
+    /// </summary>
+    public static ValidationLevel EnforcedUpTo(string rule) => rule switch
+    {
+        ValidationRule.AllowedValues or ValidationRule.Minimum or ValidationRule.Maximum or ValidationRule.MaxItems
+            or ValidationRule.SizeFormat or ValidationRule.SizeRange or ValidationRule.AspectRatioFormat
+            or ValidationRule.DuplicateParameter => ValidationLevel.Strict,
+        ValidationRule.Finite or ValidationRule.HeaderValue or ValidationRule.UrlRequired or ValidationRule.ReservedParameter
+            or ValidationRule.NullItem => ValidationLevel.None,
+        _ => ValidationLevel.Lenient,
+    };
 
     public void ThrowIfInvalid(string modelId)
     {
@@ -99,7 +132,7 @@ internal sealed class RequestValidator
         {
             if (item is null)
             {
-                Add($"{parameter}[{index}]", ValidationRule.Required, $"{noun} {index} is null");
+                Add($"{parameter}[{index}]", ValidationRule.NullItem, $"{noun} {index} is null");
             }
 
             index++;

@@ -42,8 +42,14 @@ public static class ValidationRule
     /// <summary>An input image must be a URL for this service.</summary>
     public const string UrlRequired = "url-required";
 
-    /// <summary>An <c>AdditionalProperties</c> key repeats a typed parameter or a reserved name.</summary>
+    /// <summary>An <c>AdditionalProperties</c> key repeats a typed parameter (allowed from <see cref="ValidationLevel.Lenient"/> on: the additional value is sent).</summary>
     public const string DuplicateParameter = "duplicate-parameter";
+
+    /// <summary>A list holds a null where an item belongs.</summary>
+    public const string NullItem = "null-item";
+
+    /// <summary>An <c>AdditionalProperties</c> key names something the SDK fills in itself: <c>model</c> or an image parameter.</summary>
+    public const string ReservedParameter = "reserved-parameter";
 
     /// <summary>A number is NaN or infinite, which no service accepts and JSON cannot carry.</summary>
     public const string Finite = "finite";

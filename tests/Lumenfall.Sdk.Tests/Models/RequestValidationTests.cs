@@ -45,7 +45,7 @@ public class RequestValidationTests
         { "omnigen-v2 edit bmp image", () => new OmniGenV2EditRequest("x", [ImageInput.FromFile("photo.bmp")]), "image[0]", ValidationRule.MediaType },
         { "omnigen-v2 additional property", () => new OmniGenV2GenerationRequest("x") { AdditionalProperties = { ["guidance"] = 2 } }, null, null },
         { "omnigen-v2 additional duplicates seed", () => new OmniGenV2GenerationRequest("x") { AdditionalProperties = { ["seed"] = 2 } }, "seed", ValidationRule.DuplicateParameter },
-        { "omnigen-v2 additional sets model", () => new OmniGenV2GenerationRequest("x") { AdditionalProperties = { ["model"] = "other" } }, "model", ValidationRule.DuplicateParameter },
+        { "omnigen-v2 additional sets model", () => new OmniGenV2GenerationRequest("x") { AdditionalProperties = { ["model"] = "other" } }, "model", ValidationRule.ReservedParameter },
 
         // ---- GPT Image 2 (Lumenfall) ----
         { "gpt-image-2 minimal", () => new GptImage2GenerationRequest("x"), null, null },
@@ -119,7 +119,7 @@ public class RequestValidationTests
     {
         ImageRequest request = create();
 
-        Action validate = request.Validate;
+        Action validate = () => request.Validate();
 
         if (parameter is null)
         {
@@ -138,7 +138,7 @@ public class RequestValidationTests
     {
         var request = new GptImage2GenerationRequest(string.Empty) { ImageCount = 3, Quality = "ultra", Size = "big" };
 
-        LumenfallValidationException error = FluentActions.Invoking(request.Validate).Should().Throw<LumenfallValidationException>().Which;
+        LumenfallValidationException error = FluentActions.Invoking(() => request.Validate()).Should().Throw<LumenfallValidationException>().Which;
 
         error.Errors.Select(e => (e.Parameter, e.Rule)).Should().Equal(
             ("prompt", ValidationRule.Required),
@@ -152,7 +152,7 @@ public class RequestValidationTests
     {
         var request = new OmniGenV1Request("x") { NumImages = 9 };
 
-        FluentActions.Invoking(request.Validate).Should().Throw<LumenfallValidationException>()
+        FluentActions.Invoking(() => request.Validate()).Should().Throw<LumenfallValidationException>()
             .WithMessage("*num_images: must be between 1 and 4 (was 9)*");
     }
 
@@ -161,6 +161,6 @@ public class RequestValidationTests
     {
         var request = new Flux2DevGenerationRequest("x") { AdditionalProperties = { ["lora"] = (JsonNode?)null } };
 
-        FluentActions.Invoking(request.Validate).Should().NotThrow();
+        FluentActions.Invoking(() => request.Validate()).Should().NotThrow();
     }
 }

@@ -119,12 +119,12 @@ public class InjectionTests
     }
 
     [Theory]
-    [InlineData("image")]
-    [InlineData("image[]")]
-    [InlineData("mask")]
-    [InlineData("model")]
-    [InlineData("prompt")]
-    public async Task Additional_properties_cannot_carry_an_image_or_a_typed_wire_name(string key)
+    [InlineData("image", ValidationRule.ReservedParameter)]
+    [InlineData("image[]", ValidationRule.ReservedParameter)]
+    [InlineData("mask", ValidationRule.ReservedParameter)]
+    [InlineData("model", ValidationRule.ReservedParameter)]
+    [InlineData("prompt", ValidationRule.DuplicateParameter)]
+    public async Task Additional_properties_cannot_carry_an_image_or_a_typed_wire_name(string key, string rule)
     {
         var harness = new ServiceHarness();
         var request = new GptImage2EditRequest("x", [ImageInput.FromBytes(TestImages.Png)]);
@@ -132,7 +132,7 @@ public class InjectionTests
 
         LumenfallValidationException error = await RefusedAsync(harness, request);
 
-        (error.ParameterName, error.Rule).Should().Be((key, ValidationRule.DuplicateParameter));
+        (error.ParameterName, error.Rule).Should().Be((key, rule));
     }
 
     [Fact]
