@@ -6,8 +6,9 @@ namespace Lumenfall.Sdk.Http;
 /// <summary>
 /// An input image made ready to send any number of times: its media type is known (declared, else read from
 /// its first bytes, else its file name), its file name has the matching extension, and its bytes can be read
-/// again for a retry. A file is reopened per send; a seekable stream is rewound to where the caller left it
-/// (and never disposed); a non-seekable stream is buffered once; a URL is downloaded (without credentials).
+/// again for a retry. A file is reopened per send; a seekable stream is rewound to where it stood when the input
+/// was made (and never disposed); a non-seekable stream is read once and its bytes kept on the input; a URL is
+/// downloaded (without credentials).
 /// </summary>
 internal sealed class PreparedImage
 {
@@ -75,7 +76,8 @@ internal sealed class PreparedImage
             case ImageInputKind.Stream when input.Stream!.CanSeek:
             {
                 Stream stream = input.Stream;
-                long start = stream.Position;
+                long start = input.StreamStart;   // where the image started when the input was made, for every send
+                stream.Position = start;
                 byte[] header = new byte[16];
                 int read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 stream.Position = start;
@@ -84,11 +86,7 @@ internal sealed class PreparedImage
             }
 
             case ImageInputKind.Stream:
-            {
-                using var buffer = new MemoryStream();
-                await input.Stream!.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                return FromBytes(input, buffer.ToArray(), null, parameter, index);
-            }
+                return FromBytes(input, await input.ReadStreamOnceAsync(parameter, cancellationToken).ConfigureAwait(false), null, parameter, index);
 
             case ImageInputKind.Bytes:
                 return FromBytes(input, input.Bytes, null, parameter, index);

@@ -27,6 +27,16 @@ public enum ImageInputKind
 [JsonConverter(typeof(ImageInputJsonConverter))]
 public sealed class ImageInput
 {
+    /// <summary>
+    /// The most bytes a non-seekable stream may hold: such a stream is read once into memory so that every send of
+    /// the request (a cost estimate, then the generation; a retry; a <c>with</c> copy) carries the same image.
+    /// A larger one is refused; pass a file or a seekable stream instead.
+    /// </summary>
+    public const int MaxBufferedStreamBytes = 64 * 1024 * 1024;
+
+    private readonly object _gate = new();
+    private Task<ReadOnlyMemory<byte>>? _streamRead;
+
     private ImageInput(ImageInputKind kind, string? fileName, string? mediaType)
     {
         Kind = kind;
@@ -42,6 +52,9 @@ public sealed class ImageInput
 
     /// <summary>Gets the caller's stream when <see cref="Kind"/> is <see cref="ImageInputKind.Stream"/>.</summary>
     public Stream? Stream { get; private init; }
+
+    /// <summary>Gets where a seekable stream's image starts: its position when the input was created.</summary>
+    internal long StreamStart { get; private init; }
 
     /// <summary>Gets the bytes when <see cref="Kind"/> is <see cref="ImageInputKind.Bytes"/>.</summary>
     public ReadOnlyMemory<byte> Bytes { get; private init; }
@@ -70,8 +83,9 @@ public sealed class ImageInput
     }
 
     /// <summary>
-    /// Creates an input from a stream the caller owns. The SDK never disposes it; if it is seekable it is
-    /// rewound for a retry, otherwise it is buffered once so a retry can send the same bytes.
+    /// Creates an input from a stream the caller owns. The SDK never disposes it. A seekable stream is read from its
+    /// position now, and rewound to that position for every send; a non-seekable stream is read once into memory
+    /// (at most <see cref="MaxBufferedStreamBytes"/>) and every send carries those bytes.
     /// </summary>
     /// <param name="stream">The image stream.</param>
     /// <param name="fileName">The file name to send, for example <c>photo.png</c>.</param>
@@ -87,7 +101,7 @@ public sealed class ImageInput
             throw new ArgumentException("The stream must be readable.", nameof(stream));
         }
 
-        return new ImageInput(ImageInputKind.Stream, fileName, mediaType) { Stream = stream };
+        return new ImageInput(ImageInputKind.Stream, fileName, mediaType) { Stream = stream, StreamStart = stream.CanSeek ? stream.Position : 0 };
     }
 
     /// <summary>Creates an input from bytes in memory.</summary>
@@ -127,6 +141,70 @@ public sealed class ImageInput
 
         throw new ArgumentException("The image URL must be an absolute http, https or data URI.", nameof(url));
     }
+
+    /// <summary>
+    /// The bytes of a non-seekable stream, read on the first call and kept for every later send. A stream larger
+    /// than <see cref="MaxBufferedStreamBytes"/> is refused, then and on every later send: never an empty part.
+    /// </summary>
+    internal async Task<ReadOnlyMemory<byte>> ReadStreamOnceAsync(string parameter, CancellationToken cancellationToken)
+    {
+        Task<ReadOnlyMemory<byte>> read;
+        bool first = false;
+        lock (_gate)
+        {
+            if (_streamRead is null)
+            {
+                _streamRead = ReadAllAsync(parameter, cancellationToken);
+                first = true;
+            }
+
+            read = _streamRead;
+        }
+
+        if (first || read.IsCompletedSuccessfully)
+        {
+            return await read.ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not LumenfallValidationException)
+        {
+            throw Unbufferable(parameter);   // the first read failed part-way: the stream is spent
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadAllAsync(string parameter, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        int total = 0;
+        while (true)
+        {
+            if (total == buffer.Length)
+            {
+                if (buffer.Length > MaxBufferedStreamBytes)
+                {
+                    throw Unbufferable(parameter);
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, MaxBufferedStreamBytes + 1L));
+            }
+
+            int read = await Stream!.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.AsMemory(0, total);
+            }
+
+            total += read;
+        }
+    }
+
+    private static LumenfallValidationException Unbufferable(string parameter) =>
+        new([new ValidationError(parameter, ValidationRule.Required,
+            $"is a non-seekable stream larger than {MaxBufferedStreamBytes:N0} bytes, or one that was already read; it cannot be sent again with the same bytes (pass a file or a seekable stream)")]);
 
     /// <summary>Converts a URL to an input.</summary>
     /// <param name="url">The absolute URL.</param>

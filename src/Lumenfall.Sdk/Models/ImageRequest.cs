@@ -18,6 +18,15 @@ public abstract record ImageRequest
     {
     }
 
+    /// <summary>Copies a request for <c>with</c>: the copy gets its own <see cref="AdditionalProperties"/>, never a shared one.</summary>
+    /// <param name="original">The request copied.</param>
+    protected ImageRequest(ImageRequest original)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        _additionalProperties = original._additionalProperties?.DeepClone().AsObject();
+        Validation = original.Validation;
+    }
+
     /// <summary>Gets the catalog id of the model this request is for, for example <c>gpt-image-2</c>.</summary>
     [JsonIgnore]
     public abstract string ModelId { get; }

@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Lumenfall.Sdk.Tests.TestSupport;
+using static Lumenfall.Sdk.Tests.TestSupport.ServiceHarness;
+
+namespace Lumenfall.Sdk.Tests.Models;
+
+/// <summary>A request can be sent any number of times, and every send carries the same image bytes.</summary>
+public class ReusableRequestTests
+{
+    private const string Edits = LumenfallBase + "/images/edits";
+    private const string Answer = """{"data":[{"url":"https://cdn.example.com/a.png"}]}""";
+    private static readonly byte[] Image = [.. TestImages.Png, 1, 2, 3, 4, 5, 6, 7, 8];
+
+    private static ServiceHarness Harness()
+    {
+        var harness = new ServiceHarness();
+        harness.Respond(HttpMethod.Post, Edits + "?dryRun=true", """{"total_cost_micros":1000}""");
+        harness.Respond(HttpMethod.Post, Edits, Answer);
+        return harness;
+    }
+
+    private static byte[] ImagePart(CapturedRequest request) => request.Parts.Single(p => p.Name == "image").Content;
+
+    [Fact]
+    public async Task A_seekable_stream_sends_the_same_bytes_for_a_cost_estimate_then_the_generation()
+    {
+        var harness = Harness();
+        using var stream = new MemoryStream([9, 9, 9, .. Image]) { Position = 3 };
+        var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(stream, "in.png")]);
+
+        await harness.Client.EstimateCostAsync(edit);
+        await harness.Client.GenerateAsync(edit);
+        await harness.Client.GenerateAsync(edit with { });
+
+        harness.Requests.Should().HaveCount(3).And.OnlyContain(r => ImagePart(r).SequenceEqual(Image));
+    }
+
+    [Fact]
+    public async Task A_non_seekable_stream_is_read_once_and_every_send_carries_its_bytes()
+    {
+        var harness = Harness();
+        var stream = new ForwardOnlyStream(Image);
+        var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(stream, "in.png")]);
+
+        await harness.Client.EstimateCostAsync(edit);
+        await harness.Client.GenerateAsync(edit);
+
+        harness.Requests.Should().HaveCount(2).And.OnlyContain(r => ImagePart(r).SequenceEqual(Image));
+        stream.Reads.Should().BeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A_non_seekable_stream_over_the_cap_is_refused_never_sent_empty()
+    {
+        var harness = Harness();
+        var stream = new ForwardOnlyStream([.. TestImages.Png, .. new byte[ImageInput.MaxBufferedStreamBytes]]);
+        var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(stream, "in.png")]);
+
+        LumenfallValidationException first = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit)).Should().ThrowAsync<LumenfallValidationException>()).Which;
+        LumenfallValidationException second = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit)).Should().ThrowAsync<LumenfallValidationException>()).Which;
+
+        first.ParameterName.Should().Be("image[0]");
+        second.Message.Should().Contain("file or a seekable stream");
+        harness.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_with_copy_gets_its_own_additional_properties()
+    {
+        var original = new Flux2DevGenerationRequest("x") { AdditionalProperties = { ["extra"] = new JsonObject { ["a"] = 1 } } };
+
+        Flux2DevGenerationRequest copy = original with { Prompt = "y" };
+        copy.AdditionalProperties["extra"]!["a"] = 2;
+        copy.AdditionalProperties["more"] = true;
+
+        original.AdditionalProperties.ToJsonString().Should().Be("""{"extra":{"a":1}}""");
+    }
+
+    /// <summary>A stream that can be read once, forward only, like a network body.</summary>
+    private sealed class ForwardOnlyStream(byte[] content) : Stream
+    {
+        private int _position;
+
+        public int Reads { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Reads++;
+            int n = Math.Min(count, content.Length - _position);
+            Array.Copy(content, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
