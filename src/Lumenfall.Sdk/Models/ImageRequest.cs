@@ -79,8 +79,13 @@ public abstract record ImageRequest
     private protected static IList<ImageInput>? Replace(IList<ImageInput>? inputs, IReadOnlyDictionary<ImageInput, ImageInput> replacements) =>
         inputs?.Select(i => replacements.TryGetValue(i, out ImageInput? replaced) ? replaced : i).ToList();
 
-    /// <summary>Gets the source-generated JSON contract of the concrete record.</summary>
-    private protected abstract JsonTypeInfo JsonTypeInfo { get; }
+    /// <summary>Gets the source-generated JSON contract of the concrete record (generated records; untyped ones override <see cref="WireFields"/>).</summary>
+    private protected virtual JsonTypeInfo? JsonTypeInfo => null;
+
+    /// <summary>The record's own wire fields as JSON (before <see cref="AdditionalProperties"/>).</summary>
+    /// <returns>A new JSON object.</returns>
+    private protected virtual JsonObject WireFields() =>
+        JsonSerializer.SerializeToNode(this, JsonTypeInfo ?? throw new InvalidOperationException($"{GetType().Name} has no JSON contract."))!.AsObject();
 
     /// <summary>
     /// Gets or sets how strictly this request is checked before it is sent; null uses the client's
@@ -153,7 +158,7 @@ public abstract record ImageRequest
     /// <returns>A new JSON object the caller owns; <see cref="AdditionalProperties"/> are copied, never moved.</returns>
     internal JsonObject ToJsonObject()
     {
-        JsonObject json = JsonSerializer.SerializeToNode(this, JsonTypeInfo)!.AsObject();
+        JsonObject json = WireFields();
         if (_additionalProperties is not null)
         {
             foreach (KeyValuePair<string, JsonNode?> pair in _additionalProperties)

@@ -71,6 +71,12 @@ public sealed class ImageGenerationResult
 
     /// <summary>Gets the service's timings in seconds by name (fal <c>timings</c>, for example <c>inference</c>).</summary>
     public IReadOnlyDictionary<string, double>? Timings { get; init; }
+
+    /// <summary>
+    /// Gets the fal app's output exactly as it came, for fields the SDK does not map (and for apps whose output is
+    /// not images, which <see cref="FalAppRequest"/> can run). Null for the other services.
+    /// </summary>
+    public System.Text.Json.JsonElement? RawOutput { get; init; }
 }
 
 /// <summary>Token usage of a token-priced image model (GPT Image 2).</summary>

@@ -45,6 +45,9 @@ public static class ValidationRule
     /// <summary>An <c>AdditionalProperties</c> key repeats a typed parameter (allowed from <see cref="ValidationLevel.Lenient"/> on: the additional value is sent).</summary>
     public const string DuplicateParameter = "duplicate-parameter";
 
+    /// <summary>A model or app id is not one the service's URLs or bodies can carry.</summary>
+    public const string ModelId = "model-id";
+
     /// <summary>A list holds a null where an item belongs.</summary>
     public const string NullItem = "null-item";
 

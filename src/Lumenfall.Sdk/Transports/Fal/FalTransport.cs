@@ -58,7 +58,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             return new CompletedImageOperation(await RunSyncAsync(fal, cancellationToken).ConfigureAwait(false));
         }
 
-        string url = ServiceChannel.Url(_options.QueueEndpoint, fal.ModelId).AbsoluteUri;
+        string url = ServiceChannel.Url(_options.QueueEndpoint, AppPath(fal.ModelId)).AbsoluteUri;
         if (fal.Submit?.WebhookUrl is Uri webhook)
         {
             url += "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
@@ -140,8 +140,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
-            FalOutput output = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalOutput, _channel.MaxResponseBytes, token).ConfigureAwait(false);
-            return ToResult(state.ModelId, state.Id, context.ClientRequestId, output);
+            return await ReadOutputAsync(response, state.ModelId, state.Id, context.ClientRequestId, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -253,7 +252,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
                 request.ModelId);
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, request.ModelId))
+        using var message = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, AppPath(request.ModelId)))
         {
             Content = await BodyAsync(request, cancellationToken).ConfigureAwait(false),
         };
@@ -261,8 +260,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         AddSubmitHeaders(message, request.Submit);
         return await _channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
         {
-            FalOutput output = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalOutput, _channel.MaxResponseBytes, token).ConfigureAwait(false);
-            return ToResult(request.ModelId, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, output);
+            return await ReadOutputAsync(response, request.ModelId, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -335,9 +333,67 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         }
     }
 
-    private ImageGenerationResult ToResult(string modelId, string? requestId, string clientRequestId, FalOutput output)
+    /// <summary>
+    /// Reads an app's output: the typed shape for a model the SDK ships (anything else is an unexpected response),
+    /// and for any other app whatever <c>images[]</c> or <c>image</c> it carries. The output itself is kept as
+    /// <see cref="ImageGenerationResult.RawOutput"/>.
+    /// </summary>
+    private async Task<ImageGenerationResult> ReadOutputAsync(HttpResponseMessage response, string modelId, string? requestId, string clientRequestId, CancellationToken cancellationToken)
     {
-        List<FalImage> images = output.Images ?? [];
+        JsonDocument document;
+        Stream stream = await ResponseBody.OpenAsync(response.Content, _channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            document = await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            bool typed = ModelCatalog.TryGet(modelId, out _);
+            FalOutput output;
+            try
+            {
+                output = root.Deserialize(SdkJsonContext.Default.FalOutput) ?? throw new JsonException("The output is JSON null.");
+            }
+            catch (JsonException) when (!typed)
+            {
+                output = AnyOutput(root);
+            }
+
+            return ToResult(modelId, requestId, clientRequestId, output, root.Clone(), requireImages: typed);
+        }
+    }
+
+    /// <summary>The images of an output whose other fields do not have the usual types: <c>images[]</c> of objects or URLs, or <c>image</c>.</summary>
+    private static FalOutput AnyOutput(JsonElement root)
+    {
+        var images = new List<FalImage>();
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("images", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in list.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String || JsonText.Property(item, "url") is not null)
+                {
+                    images.Add(AnyImage(item));
+                }
+            }
+        }
+
+        return new FalOutput
+        {
+            Images = images,
+            Image = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("image", out JsonElement single) && JsonText.Property(single, "url") is not null ? AnyImage(single) : null,
+        };
+    }
+
+    private static FalImage AnyImage(JsonElement item) => item.ValueKind == JsonValueKind.String
+        ? new FalImage { Url = JsonText.Read(item) }
+        : new FalImage { Url = JsonText.Property(item, "url"), ContentType = JsonText.Property(item, "content_type"), FileName = JsonText.Property(item, "file_name") };
+
+    private ImageGenerationResult ToResult(string modelId, string? requestId, string clientRequestId, FalOutput output, JsonElement raw, bool requireImages)
+    {
+        List<FalImage> images = [.. output.Images ?? [], .. output.Image is { } single ? [single] : Array.Empty<FalImage>()];
         var results = new List<GeneratedImage>(images.Count);
         for (int i = 0; i < images.Count; i++)
         {
@@ -352,7 +408,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
                 new ImageDetails(image.Width, image.Height, Text(image.FileName), image.FileSize, nsfw), Service, $"images[{i}].url"));
         }
 
-        if (results.Count == 0)
+        if (results.Count == 0 && requireImages)
         {
             throw new LumenfallUpstreamException("fal returned an output without images.")
                 .With<LumenfallException>(new ServiceErrorDetails(Service, null, null, null, requestId, clientRequestId, null, null));
@@ -363,6 +419,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             ClientRequestId = clientRequestId,
             Seed = output.Seed,
             Prompt = Text(output.Prompt),
+            RawOutput = raw,
             Timings = output.Timings?
                 .Where(t => t.Value.ValueKind == JsonValueKind.Number && t.Value.TryGetDouble(out _))
                 .ToDictionary(t => t.Key, t => t.Value.GetDouble()),
@@ -430,6 +487,10 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             return null;
         }
     }
+
+    /// <summary>An app id as URL path segments (validation has refused ids that could change the path).</summary>
+    private static string AppPath(string appId) =>
+        ServerUrls.EscapePath(appId) ?? throw new ArgumentException($"'{appId}' is not a fal app id.", nameof(appId));
 
     private FalExecutionMode ModeOf(FalImageRequest request) => request.Submit?.Mode ?? _options.Mode;
 

@@ -45,6 +45,9 @@ internal sealed class FalOutput
     [JsonPropertyName("images")]
     public List<FalImage>? Images { get; set; }
 
+    [JsonPropertyName("image")]
+    public FalImage? Image { get; set; }
+
     [JsonPropertyName("seed")]
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public long? Seed { get; set; }
@@ -57,9 +60,6 @@ internal sealed class FalOutput
 
     [JsonPropertyName("timings")]
     public Dictionary<string, JsonElement>? Timings { get; set; }
-
-    [JsonPropertyName("detail")]
-    public JsonElement? Detail { get; set; }
 }
 
 internal sealed class FalImage
