@@ -21,6 +21,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
     private const string Usage = """
         lumenfall generate --model <id> --prompt <text> [--image <path-or-url>]... [--mask <path>]
                            [--param name=value]... [--output <file-or-folder>] [--async] [--json]
+                           [--validation strict|lenient|none]
         lumenfall models
         lumenfall schema <model>
         lumenfall operation status|wait|cancel <token>
@@ -28,7 +29,9 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         Any command: --verbose shows the details of a failure (exception type, ids, inner errors, stack).
 
         Models: fal-ai/omnigen-v1 (omnigen-v1), omnigen-v2, gpt-image-2, flux.2-dev, omnirouters/<model>
-                (for example omnirouters/Nano-Banana2).
+                (for example omnirouters/Nano-Banana2); any other gateway id, or any fal app as
+                fal-ai/<app>[/<path>] (for example fal-ai/flux/dev), is sent untyped.
+        --param values that parse as JSON (5, true, {"a":1}) are sent as JSON, others as strings.
         Keys and endpoints: LUMENFALL_API_KEY, FAL_KEY, OMNIROUTERS_API_KEY, LUMENFALL_BASE_URL, FAL_RUN_BASE_URL,
         FAL_QUEUE_BASE_URL, OMNIROUTERS_BASE_URL. Without a key for the model's service, the built-in offline
         emulator answers instead (and says so).
@@ -101,8 +104,15 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
 
     private async Task<int> GenerateAsync(CliArguments args, CancellationToken cancellationToken)
     {
-        args.OnlyAllow("--model", "--prompt", "--image", "--mask", "--param", "--output", "--async", "--json");
+        args.OnlyAllow("--model", "--prompt", "--image", "--mask", "--param", "--output", "--async", "--json", "--validation");
         ImageRequest request = RequestBuilder.Build(args.Required("--model"), args.Required("--prompt"), args.Values("--image"), args.Value("--mask"), args.Values("--param"));
+        request.Validation = args.Value("--validation")?.ToUpperInvariant() switch
+        {
+            null or "STRICT" => ValidationLevel.Strict,
+            "LENIENT" => ValidationLevel.Lenient,
+            "NONE" => ValidationLevel.None,
+            string other => throw new CliUsageException($"--validation must be strict, lenient or none (was '{other}')."),
+        };
         request.Validate();
         ImageClient client = await ClientForAsync(request.Service, cancellationToken).ConfigureAwait(false);
 

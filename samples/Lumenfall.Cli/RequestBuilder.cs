@@ -8,13 +8,19 @@ using Lumenfall.Sdk;
 namespace Lumenfall.Cli;
 
 /// <summary>
-/// Builds a typed request record from command-line words: the model id picks the record (edit when images are
-/// given and the model edits), and each <c>--param name=value</c> sets the property with that wire name, converted
-/// to its type; a name the record does not have goes to <c>AdditionalProperties</c> (as JSON when it parses).
+/// Builds a request from command-line words. A model the SDK ships a record for gets its typed record (edit when
+/// images are given and the model edits), and each <c>--param name=value</c> sets the property with that wire
+/// name, converted to its type. Any other model is sent untyped: <c>fal-ai/&lt;app&gt;[/&lt;path&gt;]</c> as a
+/// <see cref="FalAppRequest"/> (images go to <c>image_url</c>, or <c>image_urls</c> for several; a mask to
+/// <c>mask_url</c>), <c>omnirouters/&lt;model&gt;</c> as an <see cref="OmniImageRequest"/>, anything else as a
+/// <see cref="LumenfallModelRequest"/> for the gateway. A name the request does not type is sent as JSON when the
+/// value parses as JSON (<c>5</c>, <c>true</c>, <c>{"a":1}</c>), as a string otherwise.
 /// </summary>
 internal static class RequestBuilder
 {
     public const string OmniRoutersPrefix = "omnirouters/";
+
+    public const string FalPrefix = "fal-ai/";
 
     public static ImageRequest Build(string model, string prompt, IReadOnlyList<string> images, string? mask, IReadOnlyList<string> parameters)
     {
@@ -30,10 +36,13 @@ internal static class RequestBuilder
             request = (ImageRequest)Activator.CreateInstance(type)!;
             Set(request, "prompt", prompt);
         }
+        else if (model.StartsWith(FalPrefix, StringComparison.Ordinal))
+        {
+            return FalApp(model, prompt, images, mask, parameters);
+        }
         else
         {
-            string known = string.Join(", ", ModelCatalog.All.Where(m => m.Service != ImageService.OmniRouters).Select(m => m.Id).Append("omnigen-v1").Append("omnirouters/<model>"));
-            throw new CliUsageException($"Unknown model '{model}'. Use one of: {known}.");
+            return GatewayModel(model, prompt, images, mask, parameters);
         }
 
         if (images.Count > 0)
@@ -50,18 +59,48 @@ internal static class RequestBuilder
             property.SetValue(request, Input(mask));
         }
 
-        foreach (string parameter in parameters)
+        foreach ((string name, string value) in Pairs(parameters))
         {
-            int equals = parameter.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new CliUsageException($"--param needs name=value (was '{parameter}').");
-            }
-
-            Set(request, parameter[..equals], parameter[(equals + 1)..]);
+            Set(request, name, value);
         }
 
         return request;
+    }
+
+    private static FalAppRequest FalApp(string app, string prompt, IReadOnlyList<string> images, string? mask, IReadOnlyList<string> parameters)
+    {
+        var request = new FalAppRequest(app, new JsonObject { ["prompt"] = prompt });
+        foreach ((string name, string value) in Pairs(parameters))
+        {
+            request.Input[name] = ParseJson(value);
+        }
+
+        if (images.Count == 1)
+        {
+            request.SetImage("image_url", Input(images[0]));
+        }
+        else if (images.Count > 1)
+        {
+            request.SetImages("image_urls", images.Select(Input));
+        }
+
+        return mask is null ? request : request.SetImage("mask_url", Input(mask));
+    }
+
+    private static LumenfallModelRequest GatewayModel(string model, string prompt, IReadOnlyList<string> images, string? mask, IReadOnlyList<string> parameters) =>
+        new(model, prompt, Pairs(parameters).Select(p => KeyValuePair.Create(p.Name, ParseJson(p.Value))))
+        {
+            Images = images.Count == 0 ? null : images.Select(Input).ToList(),
+            Mask = mask is null ? null : Input(mask),
+        };
+
+    private static IEnumerable<(string Name, string Value)> Pairs(IReadOnlyList<string> parameters)
+    {
+        foreach (string parameter in parameters)
+        {
+            int equals = parameter.IndexOf('=', StringComparison.Ordinal);
+            yield return equals > 0 ? (parameter[..equals], parameter[(equals + 1)..]) : throw new CliUsageException($"--param needs name=value (was '{parameter}').");
+        }
     }
 
     private static ImageInput Input(string text) =>

@@ -79,7 +79,7 @@ public class CliProcessTests
 
     [Theory]
     [InlineData(2, "generate", "--model", "gpt-image-2", "--prompt", "x", "--param", "n=5")]
-    [InlineData(2, "generate", "--model", "dall-e-9", "--prompt", "x")]
+    [InlineData(2, "generate", "--model", "fal-ai/../storage", "--prompt", "x")]
     [InlineData(2, "generate", "--model", "flux.2-dev")]
     [InlineData(2, "frobnicate")]
     public async Task Bad_input_exits_with_code_2_and_a_message(int expected, params string[] args)
