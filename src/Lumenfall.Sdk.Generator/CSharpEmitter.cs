@@ -26,8 +26,14 @@ internal static class CSharpEmitter
 
     public static string EmitModel(ModelSpec model)
     {
+        List<PropertySpec> all = Flatten(model.Properties).ToList();
         CodeWriter w = Header(model.SchemaFileName);
         w.Line("using System.Diagnostics.CodeAnalysis;");
+        if (all.Any(p => p.Kind == PropertyKind.JsonObject))
+        {
+            w.Line("using System.Text.Json.Nodes;");
+        }
+
         w.Line("using System.Text.Json.Serialization;");
         w.Line("using System.Text.Json.Serialization.Metadata;");
         w.Line("using Lumenfall.Sdk.Serialization;");
@@ -35,12 +41,22 @@ internal static class CSharpEmitter
         w.Line("namespace Lumenfall.Sdk;");
 
         var emittedEnums = new HashSet<string>(StringComparer.Ordinal);
-        foreach (PropertySpec property in model.Properties.Where(p => p.Kind == PropertyKind.Enum))
+        foreach (PropertySpec property in all.Where(p => p.Kind == PropertyKind.Enum))
         {
             if (emittedEnums.Add(property.TypeName!))
             {
                 w.Line();
                 EmitEnum(w, model, property);
+            }
+        }
+
+        var emittedObjects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (PropertySpec property in all.Where(p => p.Kind is PropertyKind.Object or PropertyKind.ObjectList))
+        {
+            if (emittedObjects.Add(property.TypeName!))
+            {
+                w.Line();
+                EmitNestedRecord(w, model, property);
             }
         }
 
@@ -52,6 +68,10 @@ internal static class CSharpEmitter
 
         return w.ToString();
     }
+
+    /// <summary>Every property, and every property of every nested object, depth first.</summary>
+    private static IEnumerable<PropertySpec> Flatten(IEnumerable<PropertySpec> properties) =>
+        properties.SelectMany(p => new[] { p }.Concat(Flatten(p.NestedProperties)));
 
     private static CodeWriter Header(string source)
     {
@@ -139,49 +159,9 @@ internal static class CSharpEmitter
         w.Open($"public sealed partial record {mode.RecordName} : {baseType}");
 
         w.Line($"private static readonly string[] s_wireNames = [{string.Join(", ", properties.Where(p => !p.IsFile).Select(p => Literal(p.WireName)))}];");
-        foreach (PropertySpec p in properties)
-        {
-            if (IsClosedSet(p))
-            {
-                w.Line($"private static readonly string[] s_{Naming.Camel(p.CSharpName)}Values = [{string.Join(", ", p.EnumValues.Select(Literal))}];");
-            }
-
-            if (p.MediaTypes.Count > 0)
-            {
-                w.Line($"private static readonly string[] s_{Naming.Camel(p.CSharpName)}MediaTypes = [{string.Join(", ", p.MediaTypes.Select(Literal))}];");
-            }
-
-            if (p.Kind == PropertyKind.ValueType && p.TypeName == "ImageSize")
-            {
-                w.Line($"private static readonly ImageSizeRules s_{Naming.Camel(p.CSharpName)}Rules = {SizeRules(model, p)};");
-            }
-        }
-
+        EmitStaticFields(w, model, properties);
         w.Line();
-        w.Doc("summary", required.Count == 0 ? "Creates an empty request." : "Creates an empty request; set the required properties before sending.");
-        w.Line($"public {mode.RecordName}()");
-        w.Line("{");
-        w.Line("}");
-
-        if (required.Count > 0)
-        {
-            w.Line();
-            w.Doc("summary", "Creates a request with its required parameters.");
-            foreach (PropertySpec p in required)
-            {
-                w.Doc("param", p.Description.Length > 0 ? Xml(p.Description) : $"The <c>{p.WireName}</c> parameter.", $"name=\"{ParameterName(p).TrimStart('@')}\"");
-            }
-
-            w.Line("[SetsRequiredMembers]");
-            w.Open($"public {mode.RecordName}({string.Join(", ", required.Select(p => $"{CSharpType(p)} {ParameterName(p)}"))})");
-            foreach (PropertySpec p in required)
-            {
-                w.Line($"{p.CSharpName} = {ParameterName(p)};");
-            }
-
-            w.Close();
-        }
-
+        EmitConstructors(w, mode.RecordName, "request", required);
         foreach (PropertySpec p in properties)
         {
             w.Line();
@@ -204,26 +184,22 @@ internal static class CSharpEmitter
         {
             w.Line();
             w.Line("/// <inheritdoc />");
-            static string Types(PropertySpec p) => p.MediaTypes.Count > 0 ? $"s_{Naming.Camel(p.CSharpName)}MediaTypes" : "[]";
-            string parts = string.Join(", ", files.Select(p => p.Kind == PropertyKind.ImageInputList
-                ? $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true, {Types(p)})"
-                : $"new({Literal(p.WireName)}, {p.CSharpName} is null ? null : [{p.CSharpName}], IsList: false, {Types(p)})"));
-            w.Line($"internal override IReadOnlyList<FileParameter> FileParameters => [{parts}];");
+            w.Line($"internal override IReadOnlyList<FileParameter> FileParameters => [{string.Join(", ", files.Select(ImageParameter))}];");
         }
 
         EmitTelemetryAccessors(w, properties);
 
-        List<PropertySpec> urls = properties.Where(p => p.Kind == PropertyKind.ImageInputList && !p.IsFile).ToList();
+        List<PropertySpec> urls = properties.Where(p => p.Kind is PropertyKind.ImageInput or PropertyKind.ImageInputList && !p.IsFile).ToList();
         if (urls.Count > 0)
         {
+            // The transport uploads (or inlines) each local image these list, then swaps it for its URL.
             w.Line();
             w.Line("/// <inheritdoc />");
-            w.Line($"internal override IReadOnlyList<FileParameter> UrlImageParameters => [{string.Join(", ", urls.Select(p => $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true, [])"))}];");
+            w.Line($"internal override IReadOnlyList<FileParameter> UrlImageParameters => [{string.Join(", ", urls.Select(ImageParameter))}];");
             w.Line();
             w.Line("/// <inheritdoc />");
-            w.Line($"internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with {{ {string.Join(", ", urls.Select(p => $"{p.CSharpName} = Replace({p.CSharpName}, replacements)"))} }};");
+            w.Line($"internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with {{ {string.Join(", ", urls.Select(Replacement))} }};");
         }
-
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line($"private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.{mode.RecordName};");
@@ -232,11 +208,126 @@ internal static class CSharpEmitter
         w.Open("private protected override void ValidateCore(RequestValidator validator)");
         foreach (PropertySpec p in properties)
         {
-            EmitValidation(w, p);
+            EmitValidation(w, p, Literal(p.WireName));
         }
 
         w.Close();
         w.Close();
+    }
+
+    /// <summary>
+    /// A record for an object parameter: its properties, serialized by the request's JSON contract, and its checks,
+    /// which the owning request's <c>Validate()</c> runs with the parameter's path (<c>controlnet.scale</c>).
+    /// </summary>
+    private static void EmitNestedRecord(CodeWriter w, ModelSpec model, PropertySpec owner)
+    {
+        string type = owner.TypeName!;
+        List<PropertySpec> properties = [.. owner.NestedProperties];
+        List<PropertySpec> required = properties.Where(p => p.IsRequired).ToList();
+        w.Doc("summary", owner.NestedDescription.Length > 0 ? Xml(owner.NestedDescription) : $"The <c>{Xml(owner.WireName)}</c> object of {Xml(model.DisplayName)}.");
+        w.Doc("remarks", $"Sent as a JSON object in <c>{Xml(owner.WireName)}</c>; the request's <see cref=\"ImageRequest.Validate\"/> checks it.");
+        w.Open($"public sealed partial record {type}");
+        if (EmitStaticFields(w, model, properties))
+        {
+            w.Line();
+        }
+
+        EmitConstructors(w, type, "value", required);
+        foreach (PropertySpec p in properties)
+        {
+            w.Line();
+            EmitProperty(w, p);
+        }
+
+        w.Line();
+        w.Doc("summary", "Checks this object's rules, naming each parameter by its path.");
+        w.Doc("param", "Collects broken rules.", "name=\"validator\"");
+        w.Doc("param", "The path of this object, for example <c>controlnet</c> or <c>loras[0]</c>.", "name=\"parameter\"");
+        w.Open("internal void ValidateCore(RequestValidator validator, string parameter)");
+        foreach (PropertySpec p in properties)
+        {
+            EmitValidation(w, p, $"parameter + {Literal("." + p.WireName)}");
+        }
+
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The value sets, media types and size rules the checks use; returns whether it wrote any.</summary>
+    private static bool EmitStaticFields(CodeWriter w, ModelSpec model, List<PropertySpec> properties)
+    {
+        int before = w.ToString().Length;
+        foreach (PropertySpec p in properties)
+        {
+            if (IsClosedSet(p))
+            {
+                w.Line($"private static readonly string[] s_{Naming.Camel(p.CSharpName)}Values = [{string.Join(", ", p.EnumValues.Select(Literal))}];");
+            }
+
+            if (p.MediaTypes.Count > 0)
+            {
+                w.Line($"private static readonly string[] s_{Naming.Camel(p.CSharpName)}MediaTypes = [{string.Join(", ", p.MediaTypes.Select(Literal))}];");
+            }
+
+            if (p.Kind == PropertyKind.ValueType && p.TypeName == "ImageSize")
+            {
+                w.Line($"private static readonly ImageSizeRules s_{Naming.Camel(p.CSharpName)}Rules = {SizeRules(model, p)};");
+            }
+        }
+
+        return w.ToString().Length > before;
+    }
+
+    /// <summary>An empty constructor, and one taking the required parameters when there are any.</summary>
+    private static void EmitConstructors(CodeWriter w, string type, string noun, List<PropertySpec> required)
+    {
+        w.Doc("summary", required.Count == 0 ? $"Creates an empty {noun}." : $"Creates an empty {noun}; set the required properties before sending.");
+        w.Line($"public {type}()");
+        w.Line("{");
+        w.Line("}");
+
+        if (required.Count > 0)
+        {
+            w.Line();
+            w.Doc("summary", $"Creates a {noun} with its required parameters.");
+            foreach (PropertySpec p in required)
+            {
+                w.Doc("param", p.Description.Length > 0 ? Xml(p.Description) : $"The <c>{p.WireName}</c> parameter.", $"name=\"{ParameterName(p).TrimStart('@')}\"");
+            }
+
+            w.Line("[SetsRequiredMembers]");
+            w.Open($"public {type}({string.Join(", ", required.Select(p => $"{CSharpType(p)} {ParameterName(p)}"))})");
+            foreach (PropertySpec p in required)
+            {
+                w.Line($"{p.CSharpName} = {ParameterName(p)};");
+            }
+
+            w.Close();
+        }
+    }
+
+    /// <summary>An image parameter as the transports see it: one image (<c>IsList: false</c>) or a list.</summary>
+    private static string ImageParameter(PropertySpec p)
+    {
+        string types = p.MediaTypes.Count > 0 ? $"s_{Naming.Camel(p.CSharpName)}MediaTypes" : "[]";
+        return p.Kind == PropertyKind.ImageInputList
+            ? $"new({Literal(p.WireName)}, {p.CSharpName}?.ToList(), IsList: true, {types})"
+            : $"new({Literal(p.WireName)}, {p.CSharpName} is null ? null : [{p.CSharpName}], IsList: false, {types})";
+    }
+
+    /// <summary>
+    /// The <c>with</c> assignment that swaps a URL image parameter's uploaded inputs. A required single image is
+    /// non-nullable, yet unset until the caller sets it: an unset one is kept as it is (the <c>!</c>).
+    /// </summary>
+    private static string Replacement(PropertySpec p)
+    {
+        if (p.Kind == PropertyKind.ImageInputList)
+        {
+            return $"{p.CSharpName} = Replace({p.CSharpName}, replacements)";
+        }
+
+        string uploaded = Naming.Camel(p.CSharpName) + "Uploaded";
+        return $"{p.CSharpName} = {p.CSharpName} is not null && replacements.TryGetValue({p.CSharpName}, out ImageInput? {uploaded}) ? {uploaded} : {p.CSharpName}{(p.IsRequired ? "!" : string.Empty)}";
     }
 
     /// <summary>The prompt, the requested image count and size, for telemetry (by their usual wire names).</summary>
@@ -285,8 +376,10 @@ internal static class CSharpEmitter
         if (p.IsRequired && p.IsFile)
         {
             // File parts never enter the JSON contract, where C# 'required' would make System.Text.Json demand a
-            // JSON property; the list starts empty and Validate() reports it until images are added.
-            w.Line($"public {CSharpType(p)} {p.CSharpName} {{ get; set; }} = [];");
+            // JSON property; a list starts empty, one image starts null, and Validate() reports it until it is set.
+            w.Line(p.Kind == PropertyKind.ImageInputList
+                ? $"public {CSharpType(p)} {p.CSharpName} {{ get; set; }} = [];"
+                : $"public {CSharpType(p)}? {p.CSharpName} {{ get; set; }}");
         }
         else
         {
@@ -296,9 +389,9 @@ internal static class CSharpEmitter
         }
     }
 
-    private static void EmitValidation(CodeWriter w, PropertySpec p)
+    /// <summary>One check per rule of <paramref name="p"/>; <paramref name="name"/> is the C# expression of its parameter name.</summary>
+    private static void EmitValidation(CodeWriter w, PropertySpec p, string name)
     {
-        string name = Literal(p.WireName);
         string field = Naming.Camel(p.CSharpName);
         bool stringLike = p.Kind is PropertyKind.String or PropertyKind.Enum or PropertyKind.ValueType;
         bool isStruct = p.Kind is PropertyKind.Enum or PropertyKind.ValueType;
@@ -336,10 +429,29 @@ internal static class CSharpEmitter
             w.Line($"validator.AspectRatio({name}, {p.CSharpName});");
         }
 
-        if (p.Kind is PropertyKind.StringList or PropertyKind.ImageInputList)
+        if (p.Kind is PropertyKind.StringList or PropertyKind.ImageInputList or PropertyKind.ObjectList)
         {
             string noun = p.Kind == PropertyKind.ImageInputList ? "image" : "item";
             w.Line($"validator.Items({name}, {p.CSharpName}, {Int(p.MinItems)}, {Int(p.MaxItems)}, {Literal(noun)});");
+        }
+
+        if (p.Kind == PropertyKind.Object)
+        {
+            w.Line($"{p.CSharpName}?.ValidateCore(validator, {name});");
+        }
+
+        if (p.Kind == PropertyKind.ObjectList)
+        {
+            w.Open($"if ({p.CSharpName} is not null)");
+            w.Open($"for (int i = 0; i < {p.CSharpName}.Count; i++)");
+            w.Line($"{p.CSharpName}[i]?.ValidateCore(validator, {name} + $\"[{{i}}]\");");
+            w.Close();
+            w.Close();
+        }
+
+        if (p.Kind == PropertyKind.JsonObject)
+        {
+            w.Line($"validator.FiniteJson({name}, {p.CSharpName});");
         }
 
         if (p.Kind is PropertyKind.ImageInput or PropertyKind.ImageInputList)
@@ -477,6 +589,11 @@ internal static class CSharpEmitter
                 : $"URLs are sent as is; local files, streams and bytes are uploaded to {p.Upload} storage first (or inlined as data URIs when the caller chooses).");
         }
 
+        if (p.Kind == PropertyKind.JsonObject)
+        {
+            facts.Add("Any JSON object, sent exactly as given.");
+        }
+
         if (p.Examples.Count > 0)
         {
             facts.Add($"Examples: {string.Join(", ", p.Examples.Select(v => $"<c>{Xml(v)}</c>"))}.");
@@ -558,6 +675,9 @@ internal static class CSharpEmitter
         PropertyKind.Enum or PropertyKind.ValueType => p.TypeName!,
         PropertyKind.ImageInput => "ImageInput",
         PropertyKind.ImageInputList => "IList<ImageInput>",
+        PropertyKind.Object => p.TypeName!,
+        PropertyKind.ObjectList => $"IList<{p.TypeName}>",
+        PropertyKind.JsonObject => "JsonObject",
         _ => throw new InvalidOperationException($"Unmapped kind {p.Kind}."),
     };
 

@@ -42,6 +42,15 @@ internal enum PropertyKind
     ValueType,
     ImageInput,
     ImageInputList,
+
+    /// <summary>An object with <c>properties</c>: a generated nested record (<see cref="PropertySpec.NestedProperties"/>).</summary>
+    Object,
+
+    /// <summary>An array of objects with <c>properties</c>: a list of generated nested records.</summary>
+    ObjectList,
+
+    /// <summary>An object without <c>properties</c> (free-form): a <c>JsonObject</c> sent as given.</summary>
+    JsonObject,
 }
 
 /// <summary>One parameter of a model, with every rule the schema states for it.</summary>
@@ -53,7 +62,7 @@ internal sealed record PropertySpec
 
     public required PropertyKind Kind { get; init; }
 
-    /// <summary>The C# type name for Enum and ValueType kinds.</summary>
+    /// <summary>The C# type name for Enum, ValueType, Object and ObjectList kinds.</summary>
     public string? TypeName { get; init; }
 
     public required bool IsRequired { get; init; }
@@ -101,4 +110,10 @@ internal sealed record PropertySpec
     public int? SizeMinSide { get; init; }
 
     public int? SizeMaxSide { get; init; }
+
+    /// <summary>The properties of the nested record, for Object and ObjectList kinds.</summary>
+    public IReadOnlyList<PropertySpec> NestedProperties { get; init; } = [];
+
+    /// <summary>The nested record's description (the object schema's own, else the property's).</summary>
+    public string NestedDescription { get; init; } = string.Empty;
 }

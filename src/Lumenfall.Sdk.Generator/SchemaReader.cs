@@ -10,6 +10,13 @@ internal static class SchemaReader
 {
     private static readonly string[] ValueTypes = ["ImageSize", "AspectRatio", "OutputFormat", "ResponseFormat", "ImageInput"];
 
+    /// <summary>The modes the SDK has an <c>ImageMode</c> member (and transport behaviour) for, by wire name.</summary>
+    public static readonly IReadOnlyList<string> KnownModes = ["text-to-image", "edit"];
+
+    /// <summary>Members every request record inherits, which a parameter's C# name must not repeat.</summary>
+    private static readonly string[] InheritedMembers =
+        ["ModelId", "Service", "Mode", "AdditionalProperties", "Validate", "Provider", "WireModel", "Submit", "EqualityContract"];
+
     public static async Task<ModelSpec> ReadFileAsync(string path)
     {
         JsonSchema schema = await JsonSchema.FromFileAsync(path).ConfigureAwait(false);
@@ -39,6 +46,9 @@ internal static class SchemaReader
             throw Fail(fileName, "x-model.modes is empty");
         }
 
+        CheckModes(fileName, modes);
+        string service = Text(model, "service") ?? throw Fail(fileName, "x-model.service is missing");
+
         IDictionary<string, object?> limits = Dict(model.TryGetValue("limits", out object? l) ? l : null) ?? new Dictionary<string, object?>();
         var limitsSpec = new LimitsSpec(
             Int(limits, "maxInputImages"), Int(limits, "maxOutputImages"), Int(limits, "minSide"),
@@ -48,11 +58,14 @@ internal static class SchemaReader
             Text(p, "key") ?? string.Empty, Text(p, "name") ?? string.Empty, Text(p, "modelId") ?? string.Empty,
             Text(p, "pricing") ?? string.Empty, Strings(p, "notes"))).ToList();
 
+        var context = new ReadContext(fileName);
         var properties = new List<PropertySpec>();
         foreach ((string wireName, JsonSchemaProperty property) in schema.Properties)
         {
-            properties.Add(ReadProperty(fileName, prefix, wireName, property, schema.RequiredProperties.Contains(wireName)));
+            properties.Add(ReadProperty(context, prefix, wireName, property, schema.RequiredProperties.Contains(wireName), nested: false));
         }
+
+        CheckProperties(fileName, service, modes, properties);
 
         return new ModelSpec(
             fileName,
@@ -60,7 +73,7 @@ internal static class SchemaReader
             Strings(model, "aliases"),
             Text(model, "displayName") ?? schema.Title ?? prefix,
             Text(model, "creator") ?? string.Empty,
-            Text(model, "service") ?? throw Fail(fileName, "x-model.service is missing"),
+            service,
             prefix,
             Clean(schema.Description),
             modes,
@@ -70,8 +83,20 @@ internal static class SchemaReader
             properties);
     }
 
-    private static PropertySpec ReadProperty(string fileName, string prefix, string wireName, JsonSchemaProperty property, bool required)
+    /// <summary>What reading one schema shares across properties: its file name and the nested records made so far.</summary>
+    private sealed record ReadContext(string FileName)
     {
+        /// <summary>Nested record names, with the object schema each was made from.</summary>
+        public Dictionary<string, JsonSchema> NestedTypes { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The object schemas being read, outermost first (an object inside itself is refused).</summary>
+        public HashSet<JsonSchema> Reading { get; } = [];
+    }
+
+    /// <summary>Reads one parameter; <paramref name="owner"/> prefixes the names of enums and records made for it.</summary>
+    private static PropertySpec ReadProperty(ReadContext context, string owner, string wireName, JsonSchemaProperty property, bool required, bool nested)
+    {
+        string fileName = context.FileName;
         string? valueType = Ext(property, "x-value-type") as string;
         if (valueType is not null && !ValueTypes.Contains(valueType))
         {
@@ -86,8 +111,14 @@ internal static class SchemaReader
 
         PropertyKind kind;
         string? typeName = null;
+        JsonSchema? objectSchema = null;
         if (valueType == "ImageInput")
         {
+            if (nested)
+            {
+                throw Fail(fileName, $"property '{wireName}' is an image input inside an object; image inputs are supported as top-level parameters only");
+            }
+
             kind = isArray ? PropertyKind.ImageInputList : PropertyKind.ImageInput;
         }
         else if (valueType is not null)
@@ -98,7 +129,18 @@ internal static class SchemaReader
         else if (enumValues.Count > 0)
         {
             kind = PropertyKind.Enum;
-            typeName = Ext(property, "x-enum-name") as string ?? prefix + csharpName;
+            typeName = Ext(property, "x-enum-name") as string ?? owner + csharpName;
+            CheckEnumNames(fileName, wireName, typeName, enumValues);
+        }
+        else if (IsObject(actual))
+        {
+            objectSchema = actual;
+            kind = objectSchema.Properties.Count > 0 ? PropertyKind.Object : PropertyKind.JsonObject;
+        }
+        else if (isArray && item is not null && IsObject(item) && item.Properties.Count > 0)
+        {
+            objectSchema = item;
+            kind = PropertyKind.ObjectList;
         }
         else
         {
@@ -138,6 +180,11 @@ internal static class SchemaReader
             Upload = Ext(property, "x-upload") as string,
         };
 
+        if (kind is PropertyKind.Object or PropertyKind.ObjectList)
+        {
+            spec = ReadNested(context, owner, spec, property, objectSchema!);
+        }
+
         if (valueType == "ImageSize" && property.AnyOf.Count > 0)
         {
             JsonSchema objectForm = property.AnyOf.Select(s => s.ActualSchema).FirstOrDefault(s => s.Properties.ContainsKey("width"))
@@ -154,6 +201,142 @@ internal static class SchemaReader
         }
 
         return spec;
+    }
+
+    /// <summary>
+    /// An object parameter with <c>properties</c> becomes a nested record named by <c>x-type-name</c>, else by the
+    /// owner and the property (<c>TestModel</c> + <c>Controlnet</c>). One object schema reached through two
+    /// properties (a shared <c>$ref</c>) with the same name is one record.
+    /// </summary>
+    private static PropertySpec ReadNested(ReadContext context, string owner, PropertySpec spec, JsonSchemaProperty property, JsonSchema objectSchema)
+    {
+        string typeName = Ext(property, "x-type-name") as string ?? Ext(objectSchema, "x-type-name") as string ?? owner + spec.CSharpName;
+        if (context.NestedTypes.TryGetValue(typeName, out JsonSchema? existing) && !ReferenceEquals(existing, objectSchema))
+        {
+            throw Fail(context.FileName, $"property '{spec.WireName}' needs a record named {typeName}, which another object already uses; name one with x-type-name");
+        }
+
+        if (!context.Reading.Add(objectSchema))
+        {
+            throw Fail(context.FileName, $"property '{spec.WireName}' holds the object it is part of; recursive objects are not supported");
+        }
+
+        context.NestedTypes[typeName] = objectSchema;
+        var nestedProperties = new List<PropertySpec>();
+        foreach ((string name, JsonSchemaProperty nestedProperty) in objectSchema.Properties)
+        {
+            nestedProperties.Add(ReadProperty(context, typeName, name, nestedProperty, objectSchema.RequiredProperties.Contains(name), nested: true));
+        }
+
+        context.Reading.Remove(objectSchema);
+
+        CheckNames(context.FileName, $"the object '{spec.WireName}'", nestedProperties, [typeName]);
+        return spec with
+        {
+            TypeName = typeName,
+            NestedProperties = nestedProperties,
+            NestedDescription = Clean(objectSchema.Description) is { Length: > 0 } own ? own : spec.Description,
+        };
+    }
+
+    private static bool IsObject(JsonSchema schema) =>
+        schema.Type.HasFlag(JsonObjectType.Object) || (schema.Type == JsonObjectType.None && schema.Properties.Count > 0);
+
+    /// <summary>Each mode, and each mode a record also covers, must be one the SDK has an <c>ImageMode</c> for.</summary>
+    private static void CheckModes(string fileName, IReadOnlyList<ModeSpec> modes)
+    {
+        foreach (string name in modes.SelectMany(m => new[] { m.Name }.Concat(m.AlsoCovers)))
+        {
+            if (!KnownModes.Contains(name))
+            {
+                throw Fail(fileName, $"x-model.modes declares mode '{name}', which the SDK has no ImageMode for (known: {string.Join(", ", KnownModes)}); "
+                    + "describe an image-to-image or inpainting endpoint as 'edit' (input images changed as the prompt says), or add the mode to ImageMode and the transports first");
+            }
+        }
+
+        foreach (IGrouping<string, ModeSpec> twice in modes.GroupBy(m => m.RecordName, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            throw Fail(fileName, $"x-model.modes names the record {twice.Key} more than once");
+        }
+    }
+
+    /// <summary>Checks what only the whole model can tell: the modes properties name, names per record, where images go.</summary>
+    private static void CheckProperties(string fileName, string service, IReadOnlyList<ModeSpec> modes, IReadOnlyList<PropertySpec> properties)
+    {
+        var declared = modes.SelectMany(m => new[] { m.Name }.Concat(m.AlsoCovers)).ToHashSet(StringComparer.Ordinal);
+        foreach (PropertySpec p in properties)
+        {
+            if (p.Modes.FirstOrDefault(m => !declared.Contains(m)) is string unknown)
+            {
+                throw Fail(fileName, $"property '{p.WireName}' lists mode '{unknown}' in x-modes, which x-model.modes does not declare (declared: {string.Join(", ", declared)})");
+            }
+
+            if (p.IsFile && service != "lumenfall")
+            {
+                throw Fail(fileName, $"property '{p.WireName}' is a multipart file (format: binary), which only Lumenfall edit requests send; use format: uri on {service}");
+            }
+
+            if (p.Upload is not null && (p.Upload != "fal" || service != "fal"))
+            {
+                throw Fail(fileName, $"property '{p.WireName}' has x-upload '{p.Upload}', but only fal models upload local images (to fal storage)");
+            }
+        }
+
+        foreach (ModeSpec mode in modes)
+        {
+            List<PropertySpec> own = properties.Where(p => mode.Covers(p.Modes)).ToList();
+            if (own.FirstOrDefault(p => p.IsFile) is { } file && mode.Name != "edit")
+            {
+                throw Fail(fileName, $"property '{file.WireName}' is a multipart file in the {mode.Name} record {mode.RecordName}; only edit requests are sent as multipart (limit it with x-modes: [\"edit\"])");
+            }
+
+            CheckNames(fileName, $"the record {mode.RecordName}", own, [mode.RecordName, .. InheritedMembers]);
+        }
+    }
+
+    /// <summary>Two parameters of one type may not share a C# name, nor take a name the type already has.</summary>
+    private static void CheckNames(string fileName, string owner, IReadOnlyList<PropertySpec> properties, IReadOnlyList<string> taken)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (PropertySpec p in properties)
+        {
+            if (seen.TryGetValue(p.CSharpName, out string? other))
+            {
+                throw Fail(fileName, $"properties '{other}' and '{p.WireName}' of {owner} both become the C# name {p.CSharpName} (ignoring case); rename one with x-csharp-name");
+            }
+
+            if (taken.Contains(p.CSharpName, StringComparer.OrdinalIgnoreCase))
+            {
+                throw Fail(fileName, $"property '{p.WireName}' of {owner} becomes the C# name {p.CSharpName}, which {owner} already has; rename it with x-csharp-name");
+            }
+
+            seen[p.CSharpName] = p.WireName;
+        }
+    }
+
+    /// <summary>
+    /// Each enum value becomes a static property: two values may not share one C# name (nor names that differ only
+    /// in case, as <c>4K</c> and <c>4k</c> would), nor take a member name the struct has.
+    /// </summary>
+    private static void CheckEnumNames(string fileName, string wireName, string typeName, IReadOnlyList<string> values)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string value in values)
+        {
+            string member = Naming.Pascal(value);
+            if (seen.TryGetValue(member, out string? other))
+            {
+                string names = Naming.Pascal(other) == member ? $"both become the C# name {member}" : $"become the C# names {Naming.Pascal(other)} and {member}, which differ only in case";
+                throw Fail(fileName, $"property '{wireName}' has enum values '{other}' and '{value}' that {names}; the generator cannot tell them apart");
+            }
+
+            if (member is "Value" or "KnownValues" or "ToString" or "Equals" or "GetHashCode" or "GetType" || member == typeName)
+            {
+                throw Fail(fileName, $"property '{wireName}' has enum value '{value}', whose C# name {member} is already a member of {typeName}");
+            }
+
+            seen[member] = value;
+        }
     }
 
     private static object? Ext(JsonSchema schema, string key) =>

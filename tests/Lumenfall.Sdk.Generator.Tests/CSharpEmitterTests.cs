@@ -1,225 +1,42 @@
+using Lumenfall.Sdk.Generator.Tests.Compiled;
+
 namespace Lumenfall.Sdk.Generator.Tests;
 
-/// <summary>Each schema feature, fed through the reader and the emitter, produces the expected C#.</summary>
-public class CSharpEmitterTests
+/// <summary>
+/// What the emitted text says beyond its behaviour (which <c>Compiled/</c> runs): the XML docs, the file shape and the
+/// catalog.
+/// </summary>
+[Collection(CompiledFixturesDefinition.Name)]
+public class CSharpEmitterTests(CompiledFixtures compiled)
 {
-    private const string Model = """
-        "x-model": {
-          "id": "test-model", "aliases": ["tm"], "displayName": "Test Model", "creator": "Us", "service": "lumenfall",
-          "recordPrefix": "TestModel",
-          "modes": [ { "name": "text-to-image", "record": "TestModelGenerationRequest" }, { "name": "edit", "record": "TestModelEditRequest" } ],
-          "limits": { "maxInputImages": 2, "maxWidth": 3840, "maxHeight": 2160 },
-          "providers": [ { "key": "fal/test", "name": "fal.ai", "modelId": "fal-ai/test", "pricing": "$1/image", "notes": ["fast"] } ],
-          "pricingNotes": ["cheap"]
-        }
-        """;
+    private string Everything => compiled.Sources["Everything.g.cs"];
 
-    private static async Task<string> EmitAsync(string properties, string required = "[]", string model = Model)
+    [Fact]
+    public void Docs_state_each_rule_of_a_parameter()
     {
-        string schema = $$"""
-            {
-              "$schema": "http://json-schema.org/draft-07/schema#",
-              "title": "Test Model", "description": "A model for tests.", "type": "object",
-              {{model}},
-              "required": {{required}},
-              "properties": { {{properties}} }
-            }
-            """;
-        ModelSpec spec = await SchemaReader.ReadJsonAsync(schema, "test.schema.json");
-        return CSharpEmitter.EmitModel(spec);
+        Everything.Should().Contain("/// <summary>What to draw.</summary>")
+            .And.Contain("Wire name <c>prompt</c>. Required. Examples: <c>a red fox</c>.")
+            .And.Contain("Wire name <c>n</c>. Default: <c>1</c> (applied by the service when unset). Range: at least 1, at most 4.")
+            .And.Contain("Wire name <c>strength</c>. Range: greater than 0, at most 1.")
+            .And.Contain("Wire name <c>tags</c>. Items: at least 1, at most 3.")
+            .And.Contain("Allowed values: <c>euler</c>, <c>dpm-solver</c>.")
+            .And.Contain("Known values (others are accepted): <c>photo</c>, <c>anime</c>.")
+            .And.Contain("Wire name <c>image</c>, sent as a multipart file part. Required. Items: at least 1, at most 2. Accepted media types: image/png, image/jpeg. Modes: edit.")
+            .And.Contain("Images must be URLs: local files and bytes are refused. Modes: text-to-image.")
+            .And.Contain("Default: <c>true</c> (applied by the service when unset). Only available via fal.")
+            .And.Contain("Any JSON object, sent exactly as given.");
+        compiled.Sources["FalEverything.g.cs"].Should()
+            .Contain("URLs are sent as is; local files, streams and bytes are uploaded to fal storage first")
+            .And.Contain("Presets: <c>square_hd</c>, <c>landscape_4_3</c>; or pixels from 1 to 14142 per side, sent as <c>{\"width\",\"height\"}</c>.");
     }
 
     [Fact]
-    public async Task A_required_string_becomes_a_required_property_a_constructor_argument_and_a_check()
+    public void Records_and_nested_objects_are_documented_from_the_schema()
     {
-        string code = await EmitAsync("""
-            "prompt": { "type": "string", "minLength": 1, "description": "What to draw." }
-            """, """["prompt"]""");
-
-        code.Should().Contain("""[JsonPropertyName("prompt")]""" + "\n    public required string Prompt { get; set; }");
-        code.Should().Contain("[SetsRequiredMembers]\n    public TestModelGenerationRequest(string prompt)");
-        code.Should().Contain("""validator.RequiredText("prompt", Prompt);""");
-        code.Should().Contain("/// <summary>What to draw.</summary>");
-    }
-
-    [Fact]
-    public async Task Snake_case_wire_names_become_pascal_case_unless_renamed()
-    {
-        string code = await EmitAsync("""
-            "negative_prompt": { "type": "string" },
-            "n": { "type": "integer", "x-csharp-name": "ImageCount" }
-            """);
-
-        code.Should().Contain("""[JsonPropertyName("negative_prompt")]""" + "\n    public string? NegativePrompt { get; set; }");
-        code.Should().Contain("""[JsonPropertyName("n")]""" + "\n    public int? ImageCount { get; set; }");
-    }
-
-    [Fact]
-    public async Task Number_kinds_map_to_int_long_double_and_bool()
-    {
-        string code = await EmitAsync("""
-            "steps": { "type": "integer" },
-            "seed": { "type": "integer", "format": "int64" },
-            "scale": { "type": "number" },
-            "safe": { "type": "boolean" }
-            """);
-
-        code.Should().Contain("public int? Steps").And.Contain("public long? Seed").And.Contain("public double? Scale").And.Contain("public bool? Safe");
-    }
-
-    [Fact]
-    public async Task Ranges_become_checks_and_docs()
-    {
-        string code = await EmitAsync("""
-            "n": { "type": "integer", "minimum": 1, "maximum": 10, "default": 1 },
-            "width": { "type": "integer", "exclusiveMinimum": 0, "maximum": 14142 }
-            """);
-
-        code.Should().Contain("""validator.Range("n", N, 1, 10);""");
-        code.Should().Contain("""validator.Range("width", Width, 0, 14142, exclusiveMinimum: true);""");
-        code.Should().Contain("Default: <c>1</c>").And.Contain("Range: at least 1, at most 10.").And.Contain("Range: greater than 0, at most 14142.");
-    }
-
-    [Fact]
-    public async Task A_closed_enum_becomes_an_extensible_struct_with_an_allowed_values_check()
-    {
-        string code = await EmitAsync("""
-            "scheduler": { "type": "string", "enum": ["dpmsolver", "euler"], "x-enum-name": "TestScheduler" }
-            """);
-
-        code.Should().Contain("public readonly partial record struct TestScheduler : IStringValue<TestScheduler>");
-        code.Should().Contain("""public static TestScheduler Dpmsolver { get; } = new("dpmsolver");""");
-        code.Should().Contain("public static IReadOnlyList<TestScheduler> KnownValues { get; } = [Dpmsolver, Euler];");
-        code.Should().Contain("public static implicit operator TestScheduler(string value) => new(value);");
-        code.Should().Contain("""private static readonly string[] s_schedulerValues = ["dpmsolver", "euler"];""");
-        code.Should().Contain("""validator.AllowedValues("scheduler", Scheduler?.Value, s_schedulerValues);""");
-        code.Should().Contain("Allowed values: <c>dpmsolver</c>, <c>euler</c>.");
-    }
-
-    [Fact]
-    public async Task An_open_enum_lists_known_values_and_accepts_others()
-    {
-        string code = await EmitAsync("""
-            "model": { "type": "string", "enum": ["Nano-Banana2", "Kling:3.0-omni"], "x-enum-open": true, "x-enum-name": "TestRouterModel" }
-            """, """["model"]""");
-
-        code.Should().Contain("""public static TestRouterModel NanoBanana2 { get; } = new("Nano-Banana2");""");
-        code.Should().Contain("""public static TestRouterModel Kling30Omni { get; } = new("Kling:3.0-omni");""");
-        code.Should().Contain("Known values (others are accepted)");
-        code.Should().NotContain("AllowedValues(\"model\"");
-        code.Should().Contain("""validator.RequiredText("model", Model.Value);""");
-    }
-
-    [Fact]
-    public async Task An_enum_without_a_name_is_named_after_the_model_and_property()
-    {
-        string code = await EmitAsync("""
-            "quality": { "type": "string", "enum": ["low", "high"] }
-            """);
-
-        code.Should().Contain("public readonly partial record struct TestModelQuality");
-    }
-
-    [Fact]
-    public async Task Shared_value_types_are_used_with_their_checks()
-    {
-        string code = await EmitAsync("""
-            "size": { "type": "string", "x-value-type": "ImageSize" },
-            "aspect_ratio": { "type": "string", "x-value-type": "AspectRatio" },
-            "output_format": { "type": "string", "enum": ["png", "jpeg"], "x-value-type": "OutputFormat" }
-            """);
-
-        code.Should().Contain("public ImageSize? Size").And.Contain("public AspectRatio? AspectRatio").And.Contain("public OutputFormat? OutputFormat");
-        code.Should().Contain("s_sizeRules = new(AllowAspectRatio: true, AllowAuto: true, Presets: [], MinSide: 1, MaxSide: null, MaxLongSide: 3840, MaxShortSide: 2160);");
-        code.Should().Contain("""validator.Size("size", Size, s_sizeRules);""");
-        code.Should().Contain("""validator.AspectRatio("aspect_ratio", AspectRatio);""");
-        code.Should().Contain("""validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);""");
-        code.Should().NotContain("record struct OutputFormat");
-    }
-
-    [Fact]
-    public async Task Fal_image_size_union_resolves_its_ref_and_gets_the_object_converter()
-    {
-        string model = Model.Replace("\"service\": \"lumenfall\"", "\"service\": \"fal\"", StringComparison.Ordinal);
-        const string Properties = """
-            "image_size": {
-              "anyOf": [ { "$ref": "#/definitions/ImageSize" }, { "type": "string", "enum": ["square_hd", "square"] } ],
-              "default": "square_hd", "x-value-type": "ImageSize"
-            }
-            """;
-        string schema = $$"""
-            {
-              "type": "object", {{model}},
-              "properties": { {{Properties}} },
-              "definitions": { "ImageSize": { "type": "object", "properties": {
-                "width": { "type": "integer", "exclusiveMinimum": 0, "maximum": 14142 },
-                "height": { "type": "integer", "exclusiveMinimum": 0, "maximum": 14142 } } } }
-            }
-            """;
-
-        string code = CSharpEmitter.EmitModel(await SchemaReader.ReadJsonAsync(schema, "fal.schema.json"));
-
-        code.Should().Contain(": FalImageRequest");
-        code.Should().Contain("[JsonConverter(typeof(FalImageSizeJsonConverter))]\n    public ImageSize? ImageSize { get; set; }");
-        code.Should().Contain("""s_imageSizeRules = new(AllowAspectRatio: false, AllowAuto: false, Presets: ["square_hd", "square"], MinSide: 1, MaxSide: 14142, MaxLongSide: null, MaxShortSide: null);""");
-    }
-
-    [Fact]
-    public async Task Multipart_files_stay_out_of_json_and_check_count_and_media_type()
-    {
-        string code = await EmitAsync("""
-            "image": { "type": "array", "items": { "type": "string", "format": "binary" }, "minItems": 1, "maxItems": 2,
-                       "x-value-type": "ImageInput", "x-csharp-name": "Images", "x-modes": ["edit"], "x-media-types": ["image/png"] },
-            "mask": { "type": "string", "format": "binary", "x-value-type": "ImageInput", "x-modes": ["edit"], "x-media-types": ["image/png"] }
-            """, """["image"]""");
-
-        code.Should().Contain("[JsonIgnore]\n    public IList<ImageInput> Images { get; set; } = [];");
-        code.Should().Contain("[JsonIgnore]\n    public ImageInput? Mask { get; set; }");
-        code.Should().Contain("""validator.Required("image", Images);""");
-        code.Should().Contain("""validator.Items("image", Images, 1, 2, "image");""");
-        code.Should().Contain("""validator.MediaTypes("image", Images, s_imagesMediaTypes);""");
-        code.Should().Contain("""validator.MediaType("mask", Mask, s_maskMediaTypes);""");
-        code.Should().NotContain("UrlOnly");
-    }
-
-    [Fact]
-    public async Task Url_inputs_are_url_only_unless_the_schema_allows_an_upload()
-    {
-        string code = await EmitAsync("""
-            "images": { "type": "array", "items": { "type": "string", "format": "uri" }, "x-value-type": "ImageInput" },
-            "input_image_urls": { "type": "array", "items": { "type": "string", "format": "uri" }, "x-value-type": "ImageInput", "x-upload": "fal" }
-            """);
-
-        code.Should().Contain("""[JsonPropertyName("images")]""" + "\n    public IList<ImageInput>? Images { get; set; }");
-        code.Should().Contain("""validator.UrlsOnly("images", Images);""");
-        code.Should().NotContain("validator.UrlsOnly(\"input_image_urls\"");
-        code.Should().Contain("uploaded to fal storage first");
-    }
-
-    [Fact]
-    public async Task Modes_decide_which_record_gets_a_property()
-    {
-        string code = await EmitAsync("""
-            "quality": { "type": "string", "x-modes": ["text-to-image"] },
-            "mask": { "type": "string", "format": "binary", "x-value-type": "ImageInput", "x-modes": ["edit"] }
-            """);
-
-        string generation = code[code.IndexOf("record TestModelGenerationRequest", StringComparison.Ordinal)..code.IndexOf("record TestModelEditRequest", StringComparison.Ordinal)];
-        string edit = code[code.IndexOf("record TestModelEditRequest", StringComparison.Ordinal)..];
-        generation.Should().Contain("Quality").And.NotContain("Mask");
-        edit.Should().Contain("Mask").And.NotContain("Quality");
-        generation.Should().Contain("public override ImageMode Mode => ImageMode.TextToImage;");
-        edit.Should().Contain("public override ImageMode Mode => ImageMode.Edit;");
-    }
-
-    [Fact]
-    public async Task Provider_only_parameters_say_so_in_their_docs()
-    {
-        string code = await EmitAsync("""
-            "sync_mode": { "type": "boolean", "x-providers": ["fal"], "x-modes": ["text-to-image", "edit"] }
-            """);
-
-        code.Should().Contain("Modes: text-to-image, edit. Only available via fal.");
+        Everything.Should().Contain("/// <summary>A text-to-image request for Everything (<c>test/everything</c> on Lumenfall).</summary>")
+            .And.Contain("<para>Limits: at most 2 input images; at most 4 output images; output up to 2048x1024 in either orientation.</para>")
+            .And.Contain("/// <summary>Structural guidance.</summary>\n/// <remarks>Sent as a JSON object in <c>controlnet</c>;")
+            .And.Contain("/// <summary>A LoRA and how strongly to apply it.</summary>");
     }
 
     [Fact]
@@ -246,14 +63,6 @@ public class CSharpEmitterTests
     }
 
     [Fact]
-    public async Task An_unknown_value_type_is_an_error_naming_the_file_and_property()
-    {
-        Func<Task> read = () => EmitAsync(""" "size": { "type": "string", "x-value-type": "Resolution" } """);
-
-        await read.Should().ThrowAsync<InvalidDataException>().WithMessage("test.schema.json: property 'size' names unknown x-value-type 'Resolution'*");
-    }
-
-    [Fact]
     public async Task The_catalog_lists_models_in_id_order_with_their_facts()
     {
         ModelSpec b = await SchemaReader.ReadJsonAsync($$"""{ "type": "object", {{Model}}, "properties": {} }""", "b.schema.json");
@@ -272,5 +81,33 @@ public class CSharpEmitterTests
         catalog.Should().Contain("requestTypes: [typeof(TestModelGenerationRequest), typeof(TestModelEditRequest)],");
         catalog.Should().Contain("public static ModelDescriptor TestModel => Models[1];");
         files[CSharpEmitter.JsonContextFileName].Should().Contain("[JsonSerializable(typeof(global::Lumenfall.Sdk.TestModelEditRequest))]");
+    }
+
+    internal const string Model = """
+        "x-model": {
+          "id": "test-model", "aliases": ["tm"], "displayName": "Test Model", "creator": "Us", "service": "lumenfall",
+          "recordPrefix": "TestModel",
+          "modes": [ { "name": "text-to-image", "record": "TestModelGenerationRequest" }, { "name": "edit", "record": "TestModelEditRequest" } ],
+          "limits": { "maxInputImages": 2, "maxWidth": 3840, "maxHeight": 2160 },
+          "providers": [ { "key": "fal/test", "name": "fal.ai", "modelId": "fal-ai/test", "pricing": "$1/image", "notes": ["fast"] } ],
+          "pricingNotes": ["cheap"]
+        }
+        """;
+
+    /// <summary>Reads a schema with <paramref name="properties"/> (and <see cref="Model"/>) and emits its model file.</summary>
+    internal static async Task<string> EmitAsync(string properties, string required = "[]", string model = Model, string definitions = "{}")
+    {
+        string schema = $$"""
+            {
+              "$schema": "http://json-schema.org/draft-07/schema#",
+              "title": "Test Model", "description": "A model for tests.", "type": "object",
+              {{model}},
+              "required": {{required}},
+              "properties": { {{properties}} },
+              "definitions": {{definitions}}
+            }
+            """;
+        ModelSpec spec = await SchemaReader.ReadJsonAsync(schema, "test.schema.json");
+        return CSharpEmitter.EmitModel(spec);
     }
 }
