@@ -65,7 +65,7 @@ public class GeneratedValidationTests(CompiledFixtures compiled)
     [InlineData("Guidance", double.PositiveInfinity, "guidance", ValidationRule.Finite)]
     [InlineData("Tags", new string[0], "tags", ValidationRule.MinItems)]
     [InlineData("Tags", new[] { "a", "b", "c", "d" }, "tags", ValidationRule.MaxItems)]
-    [InlineData("Tags", new[] { "a", null }, "tags[1]", ValidationRule.Required)]
+    [InlineData("Tags", new[] { "a", null }, "tags[1]", ValidationRule.NullItem)]
     [InlineData("Quality", "ultra", "quality", ValidationRule.AllowedValues)]
     [InlineData("Scheduler", "dpm_solver", "scheduler", ValidationRule.AllowedValues)]
     [InlineData("Size", "big", "size", ValidationRule.SizeFormat)]

@@ -287,7 +287,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
                     continue;
                 }
 
-                PreparedImage image = await PreparedImage.PrepareAsync(input, $"{parameter.WireName}[{i}]", i, _downloader, cancellationToken).ConfigureAwait(false);
+                PreparedImage image = await PreparedImage.PrepareAsync(input, parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName, i, _downloader, cancellationToken).ConfigureAwait(false);
                 byte[] bytes = await image.ReadAllBytesAsync(cancellationToken).ConfigureAwait(false);
                 if (_options.LocalImages == FalLocalImages.InlineDataUri)
                 {
