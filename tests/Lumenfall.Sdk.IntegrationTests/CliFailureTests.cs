@@ -45,7 +45,7 @@ public sealed class CliFailureTests : IAsyncLifetime
         int code = await app.RunAsync(["schema", "fal-ai/omnigen-v1"], CancellationToken.None);
 
         code.Should().Be(CliApp.ServiceError);
-        Lines(error.ToString()).Should().ContainSingle().Which.Should().StartWith("error: unexpected IOException: stdout is closed");
+        error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().StartWith("error: unexpected IOException: stdout is closed");
     }
 
     [Fact]
@@ -115,25 +115,10 @@ public sealed class CliFailureTests : IAsyncLifetime
         return name => variables.GetValueOrDefault(name);
     }
 
-    private static Task<CliRun> RunAsync(Func<string, string?> environment, params string[] args) => RunAsync(environment, CancellationToken.None, args);
+    private static Task<CliRun> RunAsync(Func<string, string?> environment, params string[] args) => CliRun.InProcessAsync(environment, CancellationToken.None, args);
 
-    private static async Task<CliRun> RunAsync(Func<string, string?> environment, CancellationToken cancellationToken, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-
-        int code = await new CliApp(output, error, environment).RunAsync(args, cancellationToken);
-
-        return new CliRun(code, output.ToString(), error.ToString());
-    }
-
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    private sealed record CliRun(int Code, string Output, string Error)
-    {
-        /// <summary>Gets stderr's lines; no line of the CLI's own is a stack frame unless --verbose was given.</summary>
-        public string[] ErrorLines { get; } = Lines(Error);
-    }
+    private static Task<CliRun> RunAsync(Func<string, string?> environment, CancellationToken cancellationToken, params string[] args) =>
+        CliRun.InProcessAsync(environment, cancellationToken, args);
 
     /// <summary>A stdout whose reader has gone away.</summary>
     private sealed class FailingWriter : StringWriter

@@ -73,14 +73,9 @@ public sealed class CliRequestTests : IAsyncLifetime
         run.Error.Should().Contain("strict, lenient or none");
     }
 
-    private async Task<CliRun> RunAsync(params string[] args)
+    private Task<CliRun> RunAsync(params string[] args)
     {
         IReadOnlyDictionary<string, string> variables = _emulator.EnvironmentVariables();
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = await new CliApp(output, error, name => variables.GetValueOrDefault(name)).RunAsync(args, CancellationToken.None);
-        return new CliRun(code, output.ToString(), error.ToString());
+        return CliRun.InProcessAsync(name => variables.GetValueOrDefault(name), CancellationToken.None, args);
     }
-
-    private sealed record CliRun(int Code, string Output, string Error);
 }
