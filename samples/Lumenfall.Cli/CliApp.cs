@@ -113,7 +113,11 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             "NONE" => ValidationLevel.None,
             string other => throw new CliUsageException($"--validation must be strict, lenient or none (was '{other}')."),
         };
-        request.Validate();
+        foreach (ValidationError relaxed in request.Validate())
+        {
+            await error.WriteLineAsync($"warning: sending {relaxed.Parameter} as given: {CliErrors.OneLine(relaxed.Message)} (rule {relaxed.Rule}).").ConfigureAwait(false);
+        }
+
         ImageClient client = await ClientForAsync(request.Service, cancellationToken).ConfigureAwait(false);
 
         var clock = Stopwatch.StartNew();

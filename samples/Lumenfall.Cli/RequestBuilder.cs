@@ -36,7 +36,7 @@ internal static class RequestBuilder
             request = (ImageRequest)Activator.CreateInstance(type)!;
             Set(request, "prompt", prompt);
         }
-        else if (model.StartsWith(FalPrefix, StringComparison.Ordinal))
+        else if (model.StartsWith(FalPrefix, StringComparison.OrdinalIgnoreCase))
         {
             return FalApp(model, prompt, images, mask, parameters);
         }

@@ -116,6 +116,13 @@ public sealed record FalAppRequest : FalImageRequest
         }
 
         validator.FiniteJson("input", Input);
+        foreach (KeyValuePair<string, JsonNode?> pair in AdditionalPropertiesOrNull ?? [])
+        {
+            if (Input.ContainsKey(pair.Key))
+            {
+                validator.Add(pair.Key, ValidationRule.DuplicateParameter, "is set both in Input and in AdditionalProperties; keep one (AdditionalProperties would win)");
+            }
+        }
         foreach ((string field, (IList<ImageInput> inputs, _)) in _images)
         {
             if (Input.ContainsKey(field))

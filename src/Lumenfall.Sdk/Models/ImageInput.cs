@@ -32,7 +32,7 @@ public sealed class ImageInput
     /// the request (a cost estimate, then the generation; a retry; a <c>with</c> copy) carries the same image.
     /// A larger one is refused; pass a file or a seekable stream instead.
     /// </summary>
-    public const int MaxBufferedStreamBytes = 64 * 1024 * 1024;
+    public static int MaxBufferedStreamBytes { get; } = 64 * 1024 * 1024;
 
     private readonly object _gate = new();
     private Task<ReadOnlyMemory<byte>>? _streamRead;
@@ -84,8 +84,9 @@ public sealed class ImageInput
 
     /// <summary>
     /// Creates an input from a stream the caller owns. The SDK never disposes it. A seekable stream is read from its
-    /// position now, and rewound to that position for every send; a non-seekable stream is read once into memory
-    /// (at most <see cref="MaxBufferedStreamBytes"/>) and every send carries those bytes.
+    /// position now, and rewound to that position for every send (so sends of one request must not overlap); a
+    /// non-seekable stream is read once into memory (at most <see cref="MaxBufferedStreamBytes"/>) and every send
+    /// carries those bytes.
     /// </summary>
     /// <param name="stream">The image stream.</param>
     /// <param name="fileName">The file name to send, for example <c>photo.png</c>.</param>
@@ -148,31 +149,41 @@ public sealed class ImageInput
     /// </summary>
     internal async Task<ReadOnlyMemory<byte>> ReadStreamOnceAsync(string parameter, CancellationToken cancellationToken)
     {
+        TaskCompletionSource<ReadOnlyMemory<byte>>? reader = null;
         Task<ReadOnlyMemory<byte>> read;
-        bool first = false;
         lock (_gate)
         {
             if (_streamRead is null)
             {
-                _streamRead = ReadAllAsync(parameter, cancellationToken);
-                first = true;
+                reader = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _streamRead = reader.Task;
             }
 
             read = _streamRead;
         }
 
-        if (first || read.IsCompletedSuccessfully)
+        if (reader is not null)
         {
-            return await read.ConfigureAwait(false);
+            // One read for every send, not tied to any one caller's token: a caller that gives up stops waiting,
+            // it does not spoil the bytes for the next send.
+            try
+            {
+                reader.SetResult(await ReadAllAsync(parameter, CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                reader.SetException(ex);
+            }
         }
 
         try
         {
-            return await read.ConfigureAwait(false);
+            return await read.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not LumenfallValidationException)
+        catch (Exception ex) when (ex is not (LumenfallValidationException or OperationCanceledException))
         {
-            throw Unbufferable(parameter);   // the first read failed part-way: the stream is spent
+            throw new LumenfallValidationException([new ValidationError(parameter, ValidationRule.Required,
+                $"is a non-seekable stream whose reading failed ({ex.GetType().Name}: {ex.Message}); it cannot be read again (pass a file or a seekable stream)")]);
         }
     }
 
@@ -204,7 +215,7 @@ public sealed class ImageInput
 
     private static LumenfallValidationException Unbufferable(string parameter) =>
         new([new ValidationError(parameter, ValidationRule.Required,
-            $"is a non-seekable stream larger than {MaxBufferedStreamBytes:N0} bytes, or one that was already read; it cannot be sent again with the same bytes (pass a file or a seekable stream)")]);
+            $"is a non-seekable stream larger than {MaxBufferedStreamBytes:N0} bytes; it cannot be kept to send the same bytes again (pass a file or a seekable stream)")]);
 
     /// <summary>Converts a URL to an input.</summary>
     /// <param name="url">The absolute URL.</param>

@@ -51,6 +51,9 @@ public abstract record ImageRequest
         set => _additionalProperties = value;
     }
 
+    /// <summary>Gets the additional properties without creating them (reading <see cref="AdditionalProperties"/> would).</summary>
+    private protected JsonObject? AdditionalPropertiesOrNull => _additionalProperties;
+
     /// <summary>Gets the wire names of the record's own parameters.</summary>
     private protected abstract IReadOnlyList<string> WireNames { get; }
 
@@ -115,7 +118,7 @@ public abstract record ImageRequest
                 string name = parameter.IsList ? $"{parameter.WireName}[{i}]" : parameter.WireName;
                 if (inputs[i] is { MediaType: { } declared } && !System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(declared, out _))
                 {
-                    validator.Add(name, ValidationRule.MediaType, $"the declared media type '{declared}' is not a media type such as image/png");
+                    validator.Add(name, ValidationRule.HeaderValue, $"the declared media type '{declared}' is not a media type such as image/png (it is sent as a Content-Type header)");
                 }
                 else if (inputs[i] is { Kind: ImageInputKind.Bytes } input && ImageMediaTypes.Mismatch(input.MediaType, input.Bytes.Span) is string mismatch)
                 {
@@ -254,7 +257,7 @@ public abstract record FalImageRequest : ImageRequest
 
         if (Submit?.WebhookUrl is Uri webhook && (!webhook.IsAbsoluteUri || webhook.Scheme is not ("http" or "https") || webhook.OriginalString.Any(char.IsControl)))
         {
-            validator.Add("fal_webhook", "url", $"must be an absolute http(s) URL without control characters (was '{webhook}')");
+            validator.Add("fal_webhook", ValidationRule.UrlRequired, $"must be an absolute http(s) URL without control characters (was '{webhook}')");
         }
 
         validator.HeaderValue("x-fal-runner-hint", Submit?.RunnerHint);

@@ -58,7 +58,7 @@ public sealed record LumenfallModelRequest : LumenfallImageRequest
     private protected override IReadOnlyList<string> WireNames => ["prompt"];
 
     /// <inheritdoc />
-    private protected override JsonObject WireFields() => new() { ["prompt"] = Prompt };
+    private protected override JsonObject WireFields() => Prompt is null ? [] : new() { ["prompt"] = Prompt };
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
@@ -70,5 +70,9 @@ public sealed record LumenfallModelRequest : LumenfallImageRequest
         }
 
         validator.Items("image", Images, null, null, "image");
+        if (Mask is not null && Images is not { Count: > 0 })
+        {
+            validator.Add("image", ValidationRule.MinItems, "an edit with a mask needs at least one image");
+        }
     }
 }

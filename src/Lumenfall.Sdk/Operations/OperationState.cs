@@ -31,6 +31,11 @@ internal sealed record OperationState
     [JsonPropertyName("cancel_url")]
     public string? CancelUrl { get; init; }
 
+    /// <summary>Whether the job was started untyped (<see cref="FalAppRequest"/>): its output may hold no images.</summary>
+    [JsonPropertyName("untyped")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Untyped { get; init; }
+
     /// <summary>
     /// Whether the ids can go into URL paths unchanged in meaning (no <c>..</c> segments, no control characters)
     /// and every URL is absolute http(s): a token is input like any other and must not steer requests elsewhere.

@@ -6,10 +6,22 @@ namespace Lumenfall.Sdk;
 /// Collects the rules a request breaks. Generated <c>Validate()</c> methods call one check per schema rule;
 /// nothing here performs I/O.
 /// </summary>
-internal sealed class RequestValidator(ValidationLevel level = ValidationLevel.Strict)
+internal sealed class RequestValidator
 {
+    private readonly ValidationLevel level;
+
     private List<ValidationError>? _errors;
     private List<ValidationError>? _warnings;
+
+    public RequestValidator(ValidationLevel level = ValidationLevel.Strict)
+    {
+        if (!Enum.IsDefined(level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, "The validation level must be Strict, Lenient or None.");
+        }
+
+        this.level = level;
+    }
 
     public IReadOnlyList<ValidationError> Errors => (IReadOnlyList<ValidationError>?)_errors ?? [];
 
@@ -44,7 +56,7 @@ internal sealed class RequestValidator(ValidationLevel level = ValidationLevel.S
             or ValidationRule.SizeFormat or ValidationRule.SizeRange or ValidationRule.AspectRatioFormat
             or ValidationRule.DuplicateParameter => ValidationLevel.Strict,
         ValidationRule.Finite or ValidationRule.HeaderValue or ValidationRule.UrlRequired or ValidationRule.ReservedParameter
-            or ValidationRule.NullItem => ValidationLevel.None,
+            or ValidationRule.NullItem or ValidationRule.ModelId => ValidationLevel.None,
         _ => ValidationLevel.Lenient,
     };
 

@@ -17,6 +17,10 @@ public enum ValidationLevel
     /// </summary>
     Lenient,
 
-    /// <summary>Only what would make the request unsendable is refused: NaN and infinities, local images where only URLs go, header injection, names the SDK fills in itself.</summary>
+    /// <summary>
+    /// Only what would make the request unsendable or unsafe is refused: NaN and infinities, local images where only
+    /// URLs go, header values and URLs, model or app ids that could change a path, null list items, names the SDK fills
+    /// in itself. Checks that need an image's bytes still run when the request is sent.
+    /// </summary>
     None,
 }

@@ -65,6 +65,18 @@ public class ReusableRequestTests
     }
 
     [Fact]
+    public async Task A_caller_who_gives_up_on_the_first_send_does_not_spoil_the_stream_for_the_next()
+    {
+        var harness = Harness();
+        var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(new ForwardOnlyStream(Image), "in.png")]);
+
+        await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit, new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
+        await harness.Client.GenerateAsync(edit);
+
+        ImagePart(harness.Requests.Single()).Should().Equal(Image);
+    }
+
+    [Fact]
     public void A_with_copy_gets_its_own_additional_properties()
     {
         var original = new Flux2DevGenerationRequest("x") { AdditionalProperties = { ["extra"] = new JsonObject { ["a"] = 1 } } };

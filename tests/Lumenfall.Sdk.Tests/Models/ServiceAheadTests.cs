@@ -82,6 +82,24 @@ public class ServiceAheadTests
     }
 
     [Fact]
+    public async Task None_still_refuses_what_is_unsafe_or_unsendable()
+    {
+        var harness = new ServiceHarness(o => o.Validation = ValidationLevel.None);
+
+        (await FluentActions.Awaiting(() => harness.Client.StartAsync(new FalAppRequest("fal-ai/../storage")))
+            .Should().ThrowAsync<LumenfallValidationException>()).Which.Rule.Should().Be(ValidationRule.ModelId);
+        (await FluentActions.Awaiting(() => harness.Client.StartAsync(new OmniGenV1Request("x") { Submit = new FalSubmitOptions { WebhookUrl = new Uri("/hook", UriKind.Relative) } }))
+            .Should().ThrowAsync<LumenfallValidationException>()).Which.Rule.Should().Be(ValidationRule.UrlRequired);
+        (await FluentActions.Awaiting(() => harness.Client.StartAsync(new GptImage2EditRequest("x", [ImageInput.FromBytes(TestImages.Png, "not a type")])))
+            .Should().ThrowAsync<LumenfallValidationException>()).Which.Rule.Should().Be(ValidationRule.HeaderValue);
+        harness.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_level_that_is_not_defined_is_refused_rather_than_relaxing_everything() =>
+        FluentActions.Invoking(() => new GptImage2GenerationRequest("x").Validate((ValidationLevel)7)).Should().Throw<ArgumentOutOfRangeException>();
+
+    [Fact]
     public async Task Any_gateway_model_generates_with_its_parameters_as_given()
     {
         var harness = new ServiceHarness();
@@ -167,6 +185,18 @@ public class ServiceAheadTests
         harness.Requests.Single().Json.ToJsonString().Should().Be("""{"image_urls":["https://example.com/fox.png"]}""");
         result.Images.Should().BeEmpty();
         result.RawOutput!.Value.GetProperty("caption").GetString().Should().Be("a fox in snow");
+    }
+
+    [Fact]
+    public async Task An_untyped_request_for_a_catalog_app_may_return_no_images()
+    {
+        var harness = new ServiceHarness(o => o.Fal.Mode = FalExecutionMode.Sync);
+        harness.Respond(HttpMethod.Post, "https://fal.run/fal-ai/omnigen-v1", """{ "caption": "not an image", "images": [ null ] }""");
+
+        ImageGenerationResult result = await harness.Client.GenerateAsync(new FalAppRequest("fal-ai/omnigen-v1", new JsonObject { ["prompt"] = "x" }));
+
+        result.Images.Should().BeEmpty();
+        result.RawOutput!.Value.GetProperty("caption").GetString().Should().Be("not an image");
     }
 
     [Theory]

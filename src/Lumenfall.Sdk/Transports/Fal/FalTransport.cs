@@ -75,7 +75,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             async (response, _, token) =>
             {
                 FalQueueStatus submitted = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token).ConfigureAwait(false);
-                return (Accept(submitted, fal.ModelId), Initial(submitted));
+                return (Accept(submitted, fal.ModelId) with { Untyped = fal is FalAppRequest }, Initial(submitted));
             },
             cancellationToken).ConfigureAwait(false);
 
@@ -140,7 +140,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
-            return await ReadOutputAsync(response, state.ModelId, state.Id, context.ClientRequestId, token).ConfigureAwait(false);
+            return await ReadOutputAsync(response, state.ModelId, state.Untyped, state.Id, context.ClientRequestId, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -260,7 +260,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         AddSubmitHeaders(message, request.Submit);
         return await _channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
         {
-            return await ReadOutputAsync(response, request.ModelId, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, token).ConfigureAwait(false);
+            return await ReadOutputAsync(response, request.ModelId, request is FalAppRequest, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -338,7 +338,8 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
     /// and for any other app whatever <c>images[]</c> or <c>image</c> it carries. The output itself is kept as
     /// <see cref="ImageGenerationResult.RawOutput"/>.
     /// </summary>
-    private async Task<ImageGenerationResult> ReadOutputAsync(HttpResponseMessage response, string modelId, string? requestId, string clientRequestId, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> ReadOutputAsync(
+        HttpResponseMessage response, string modelId, bool untyped, string? requestId, string clientRequestId, CancellationToken cancellationToken)
     {
         JsonDocument document;
         Stream stream = await ResponseBody.OpenAsync(response.Content, _channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
@@ -350,7 +351,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         using (document)
         {
             JsonElement root = document.RootElement;
-            bool typed = ModelCatalog.TryGet(modelId, out _);
+            bool typed = !untyped && ModelCatalog.TryGet(modelId, out ModelDescriptor? model) && model.Service == ImageService.Fal;
             FalOutput output;
             try
             {
@@ -397,15 +398,21 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         var results = new List<GeneratedImage>(images.Count);
         for (int i = 0; i < images.Count; i++)
         {
-            FalImage image = images[i] ?? throw WireImages.NullItem(Service, $"images[{i}]", requestId, clientRequestId);
-            if (string.IsNullOrEmpty(image.Url))
+            FalImage? image = images[i];
+            if (image is null && requireImages)
+            {
+                throw WireImages.NullItem(Service, $"images[{i}]", requestId, clientRequestId);
+            }
+
+            if (string.IsNullOrEmpty(image?.Url))
             {
                 continue;
             }
 
             bool? nsfw = output.HasNsfwConcepts is { } flags && i < flags.Count ? flags[i] : null;
             results.Add(ImageResults.Create(image.Url, null, Text(image.ContentType), null, _downloader,
-                new ImageDetails(image.Width, image.Height, Text(image.FileName), image.FileSize, nsfw), Service, $"images[{i}].url"));
+                new ImageDetails(image.Width, image.Height, Text(image.FileName), image.FileSize, nsfw), Service,
+                i < (output.Images?.Count ?? 0) ? $"images[{i}].url" : "image.url"));
         }
 
         if (results.Count == 0 && requireImages)
