@@ -40,14 +40,20 @@ public class ImageClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="handler"/> is null.</exception>
     /// <exception cref="ArgumentException">The options are not usable; the message names each setting.</exception>
     public ImageClient(LumenfallOptions options, HttpMessageHandler handler)
-        : this(options, ClientsOver(options, handler), loggerFactory: null)
+        : this(Snapshot(options), ClientsOver(handler), loggerFactory: null, isSnapshot: true)
     {
     }
 
     /// <summary>Creates a client over HTTP clients given per service (null: downloads); used by the DI container.</summary>
     internal ImageClient(LumenfallOptions options, Func<ImageService?, HttpClient> clients, ILoggerFactory? loggerFactory)
-        : this(options, CreateTransports(options, clients), loggerFactory)
+        : this(Snapshot(options), clients, loggerFactory, isSnapshot: true)
     {
+    }
+
+    private ImageClient(LumenfallOptions frozen, Func<ImageService?, HttpClient> clients, ILoggerFactory? loggerFactory, bool isSnapshot)
+        : this(frozen, CreateTransports(frozen, clients), loggerFactory)
+    {
+        _ = isSnapshot;
     }
 
     /// <summary>Creates a client over explicit transports (tests use this).</summary>
@@ -55,7 +61,7 @@ public class ImageClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transports);
-        Options = options;
+        Options = options.IsFrozen ? options : Snapshot(options);
         _transports = transports.ToDictionary(t => t.Service);
         _logger = loggerFactory?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;
     }
@@ -68,7 +74,10 @@ public class ImageClient
         _logger = NullLogger.Instance;
     }
 
-    /// <summary>Gets the client's settings.</summary>
+    /// <summary>
+    /// Gets the client's settings: a validated copy taken when the client was built, read-only (a setter throws
+    /// <see cref="InvalidOperationException"/>). Changing the options the client was built from does not change it.
+    /// </summary>
     public virtual LumenfallOptions Options { get; }
 
     /// <summary>
@@ -92,7 +101,7 @@ public class ImageClient
     /// model's service, and for a queued service waits for the operation to finish.
     /// </summary>
     /// <param name="request">A typed request record.</param>
-    /// <param name="cancellationToken">Stops the waiting. A job already accepted by a queue keeps running (see <see cref="StartAsync"/>).</param>
+    /// <param name="cancellationToken">Stops the waiting. A job already accepted by a queue keeps running (see <see cref="StartAsync(ImageRequest, CancellationToken)"/>).</param>
     /// <returns>The images and what the service said about them.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
@@ -100,7 +109,17 @@ public class ImageClient
     /// <exception cref="LumenfallWaitCanceledException">The caller canceled the wait for a queued job; it carries the job's token.</exception>
     /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
     public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken = default) =>
-        TraceAsync("generate", request, transport => transport.GenerateAsync(request, cancellationToken), r => r);
+        GenerateAsync(request, null, cancellationToken);
+
+    /// <summary>Generates or edits images and waits for them, with settings for this call (headers, timeout, retries, validation).</summary>
+    /// <param name="request">A typed request record.</param>
+    /// <param name="options">Settings for this call; null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the waiting. A job already accepted by a queue keeps running.</param>
+    /// <returns>The images and what the service said about them.</returns>
+    /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
+    /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
+    public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
+        TraceAsync("generate", request, options, transport => transport.GenerateAsync(request, cancellationToken), r => r);
 
     /// <summary>
     /// Starts a generation and returns an <see cref="ImageOperation"/> without waiting for the images. For a
@@ -113,7 +132,17 @@ public class ImageClient
     /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
     /// <exception cref="LumenfallException">The service refused the request.</exception>
     public virtual Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken = default) =>
-        TraceAsync("start", request, transport => transport.StartAsync(request, cancellationToken), o => o.Value);
+        StartAsync(request, null, cancellationToken);
+
+    /// <summary>Starts a generation without waiting for the images, with settings for this call (they apply to the submit).</summary>
+    /// <param name="request">A typed request record.</param>
+    /// <param name="options">Settings for this call; null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the submission.</param>
+    /// <returns>The running operation.</returns>
+    /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
+    /// <exception cref="LumenfallException">The service refused the request.</exception>
+    public virtual Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
+        TraceAsync("start", request, options, transport => transport.StartAsync(request, cancellationToken), o => o.Value);
 
     /// <summary>
     /// Rebuilds an operation from its <see cref="ImageOperation.RehydrationToken"/>, in this process or another one,
@@ -136,7 +165,15 @@ public class ImageClient
     /// <returns>The models, with every field the gateway sends.</returns>
     /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
     public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(CancellationToken cancellationToken = default) =>
-        Lumenfall.ListModelsAsync(cancellationToken);
+        ListModelsAsync(null, cancellationToken);
+
+    /// <summary>Lists the models the Lumenfall gateway offers, with settings for this call.</summary>
+    /// <param name="options">Settings for this call; null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The models.</returns>
+    /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
+    public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(RequestOptions? options, CancellationToken cancellationToken = default) =>
+        WithOptionsAsync(options, () => Lumenfall.ListModelsAsync(cancellationToken));
 
     /// <summary>Gets one model from the Lumenfall gateway (<c>GET /models/{id}</c>).</summary>
     /// <param name="modelId">For example <c>gpt-image-2</c>.</param>
@@ -144,10 +181,20 @@ public class ImageClient
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
     /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
-    public virtual Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken = default)
+    public virtual Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken = default) =>
+        GetModelAsync(modelId, null, cancellationToken);
+
+    /// <summary>Gets one model from the Lumenfall gateway, with settings for this call.</summary>
+    /// <param name="modelId">For example <c>gpt-image-2</c>.</param>
+    /// <param name="options">Settings for this call; null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty or could change the URL path.</exception>
+    /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
+    public virtual Task<ServiceModel> GetModelAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return Lumenfall.GetModelAsync(modelId, cancellationToken);
+        return WithOptionsAsync(options, () => Lumenfall.GetModelAsync(modelId, cancellationToken));
     }
 
     /// <summary>
@@ -159,25 +206,52 @@ public class ImageClient
     /// <returns>The schema document; the caller disposes it.</returns>
     /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
     /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
-    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken = default)
+    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken = default) =>
+        GetModelSchemaAsync(modelId, null, cancellationToken);
+
+    /// <summary>Gets a model's compiled parameter schema from the Lumenfall gateway, with settings for this call.</summary>
+    /// <param name="modelId">For example <c>omnigen-v2</c>.</param>
+    /// <param name="options">Settings for this call; null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The schema document; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty or could change the URL path.</exception>
+    /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
+    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return Lumenfall.GetModelSchemaAsync(modelId, cancellationToken);
+        return WithOptionsAsync(options, () => Lumenfall.GetModelSchemaAsync(modelId, cancellationToken));
     }
 
     /// <summary>
     /// Asks the Lumenfall gateway what <paramref name="request"/> would cost (<c>?dryRun=true</c>): nothing is
-    /// generated or billed. The request is validated first, as for <see cref="GenerateAsync"/>.
+    /// generated or billed. The request is validated first, as for <see cref="GenerateAsync(ImageRequest, CancellationToken)"/>.
     /// </summary>
     /// <param name="request">A Lumenfall request record.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The estimate.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
-    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken = default)
+    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken = default) =>
+        EstimateCostAsync(request, null, cancellationToken);
+
+    /// <summary>Asks the Lumenfall gateway what <paramref name="request"/> would cost, with settings for this call.</summary>
+    /// <param name="request">A Lumenfall request record.</param>
+    /// <param name="options">Settings for this call; null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    /// <returns>The estimate.</returns>
+    /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
+    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
+        WithOptionsAsync(options, () =>
+        {
+            Prepare(request);
+            return Lumenfall.EstimateCostAsync(request, cancellationToken);
+        });
+
+    /// <summary>Runs one call with <paramref name="options"/> as the call's settings (validated and copied first).</summary>
+    private static async Task<T> WithOptionsAsync<T>(RequestOptions? options, Func<Task<T>> call)
     {
-        Prepare(request);
-        return Lumenfall.EstimateCostAsync(request, cancellationToken);
+        using RequestOptions.Scope scope = RequestOptions.Enter(options);
+        return await call().ConfigureAwait(false);
     }
 
     private bool UsesStatusStream(ImageService service) => service == ImageService.Fal && Options.Fal.UseStatusStream;
@@ -188,9 +262,10 @@ public class ImageClient
             : throw new NotSupportedException("This client has no Lumenfall transport.");
 
     /// <summary>Runs one call in a span with the GenAI attributes, and records its duration and outcome.</summary>
-    private async Task<T> TraceAsync<T>(string operation, ImageRequest request, Func<IImageTransport, Task<T>> call, Func<T, ImageGenerationResult?> resultOf)
+    private async Task<T> TraceAsync<T>(string operation, ImageRequest request, RequestOptions? options, Func<IImageTransport, Task<T>> call, Func<T, ImageGenerationResult?> resultOf)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using RequestOptions.Scope scope = RequestOptions.Enter(options);
         string provider = SdkTelemetry.ProviderName(request.Service);
         using Activity? activity = SdkTelemetry.Source.StartActivity($"generate_content {request.ModelId}", ActivityKind.Client);
         if (activity is not null)
@@ -277,19 +352,20 @@ public class ImageClient
         SdkTelemetry.Outcomes.Add(1, tags);
     }
 
-    private static Func<ImageService?, HttpClient> ClientsOver(LumenfallOptions options, HttpMessageHandler handler)
+    /// <summary>One HTTP client over <paramref name="handler"/> for every service and downloads: the handlers hold no settings.</summary>
+    private static Func<ImageService?, HttpClient> ClientsOver(HttpMessageHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        HttpClient client = HttpStack.CreateClient(NullLogger.Instance, handler);
+        return _ => client;
+    }
+
+    /// <summary>A validated, frozen deep copy: what a client keeps of the options it is given.</summary>
+    private static LumenfallOptions Snapshot(LumenfallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(handler);
         ThrowIfInvalid(options);
-        var clients = new Dictionary<ImageService, HttpClient>();
-        foreach (ImageService service in Enum.GetValues<ImageService>())
-        {
-            clients[service] = HttpStack.CreateClient(service, options, NullLogger.Instance, handler);
-        }
-
-        HttpClient downloads = HttpStack.CreateClient(null, options, NullLogger.Instance, handler);
-        return service => service is ImageService known ? clients[known] : downloads;
+        return options.IsFrozen ? options : options.Clone().Freeze();
     }
 
     private static void ThrowIfInvalid(LumenfallOptions options)
@@ -305,9 +381,9 @@ public class ImageClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clients);
-        ThrowIfInvalid(options);
         var downloader = new ImageDownloader(
-            () => clients(null), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes, () => options.Services.Select(s => s.Options.ApiKey));
+            () => clients(null), options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes, options.DownloadRetry,
+            () => options.Services.Select(s => s.Options.ApiKey));
         ServiceChannel Channel(ImageService service) =>
             new(service, () => clients(service), options.For(service), options.TimeProvider) { MaxResponseBytes = options.MaxResponseBytes };
 
@@ -322,7 +398,7 @@ public class ImageClient
     private IImageTransport Prepare(ImageRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ValidationLevel level = request.Validation ?? Options.Validation;
+        ValidationLevel level = RequestOptions.Current?.Validation ?? request.Validation ?? Options.Validation;
         foreach (ValidationError relaxed in request.Validate(level))
         {
             Log.ValidationRelaxed(_logger, request.ModelId, relaxed.Parameter, level, relaxed.Message, relaxed.Rule);

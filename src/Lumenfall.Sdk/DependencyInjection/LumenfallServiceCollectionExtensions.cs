@@ -74,6 +74,9 @@ public static class LumenfallServiceCollectionExtensions
         if (section is not null)
         {
             options.Configure(o => LumenfallConfiguration.Bind(section, o));
+
+            // A reload of the section invalidates the options, so clients resolved afterwards are built from the new values.
+            services.AddSingleton<IOptionsChangeTokenSource<LumenfallOptions>>(new ConfigurationChangeTokenSource<LumenfallOptions>(name, section));
         }
 
         if (useEnvironment)
@@ -104,13 +107,15 @@ public static class LumenfallServiceCollectionExtensions
             return new ImageClient(resolved, service => factory.CreateClient(ClientName(name, service)), provider.GetService<ILoggerFactory>());
         }
 
+        // Transient: a client keeps the options it was built with for its whole life (they are frozen), so one
+        // client's key and endpoints never disagree; a client resolved after a configuration reload gets the new ones.
         if (serviceKey is null)
         {
-            services.TryAddSingleton(Create);
+            services.TryAddTransient(Create);
         }
         else
         {
-            services.AddKeyedSingleton(serviceKey, (provider, _) => Create(provider));
+            services.AddKeyedTransient(serviceKey, (provider, _) => Create(provider));
         }
 
         return builder;
@@ -127,13 +132,10 @@ public static class LumenfallServiceCollectionExtensions
             .RemoveAllLoggers();
 
         // The SDK's handlers go first (outermost); handlers added through the builder run inside them and see every attempt.
+        // They hold no settings: each request carries its client's key, hosts, retries and clock (CallSettings).
         http.AddHttpMessageHandler(() => new RedirectHandler());
-        if (service is ImageService known)
-        {
-            http.AddHttpMessageHandler(provider => HttpStack.Authorization(known, OptionsOf(provider, name)));
-        }
-
-        http.AddHttpMessageHandler(provider => HttpStack.Resilience(service, OptionsOf(provider, name), LoggerOf(provider)));
+        http.AddHttpMessageHandler(() => new AuthorizationHandler());
+        http.AddHttpMessageHandler(provider => new ResilienceHandler(LoggerOf(provider)));
         return http;
     }
 

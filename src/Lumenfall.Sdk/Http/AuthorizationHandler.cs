@@ -3,39 +3,42 @@ using System.Net.Http.Headers;
 namespace Lumenfall.Sdk.Http;
 
 /// <summary>
-/// Adds the service's <c>Authorization</c> header only to requests for the service's own hosts (same scheme,
-/// host and port as a configured endpoint). Image downloads, CDN URLs and redirects elsewhere never see the key.
+/// Adds the key a request carries (its <see cref="CallSettings"/>, from the client that sent it) only when the request
+/// goes to one of that service's own hosts (same scheme, host and port as a configured endpoint). Image downloads, CDN
+/// URLs and redirects elsewhere never see the key. The handler holds no settings of its own, so under a host it can
+/// never pair one client's endpoints with another configuration's key.
 /// </summary>
 internal sealed class AuthorizationHandler : DelegatingHandler
 {
-    private readonly string _scheme;
-    private readonly Func<string?> _apiKey;
-    private readonly Func<IReadOnlyList<Uri>> _endpoints;
-
-    /// <param name="scheme"><c>Bearer</c> for Lumenfall and OmniRouters, <c>Key</c> for fal.</param>
-    /// <param name="apiKey">Reads the current key (options can change before the client is built).</param>
-    /// <param name="endpoints">The service's base URLs.</param>
-    public AuthorizationHandler(string scheme, Func<string?> apiKey, Func<IReadOnlyList<Uri>> endpoints)
-    {
-        _scheme = scheme;
-        _apiKey = apiKey;
-        _endpoints = endpoints;
-    }
-
     /// <summary>Whether <paramref name="uri"/> is on one of <paramref name="endpoints"/>' hosts.</summary>
-    public static bool IsOwnHost(Uri? uri, IReadOnlyList<Uri> endpoints) =>
-        uri is not null && endpoints.Any(e =>
-            string.Equals(e.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(e.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase)
-            && e.Port == uri.Port);
+    public static bool IsOwnHost(Uri? uri, IReadOnlyList<Uri> endpoints)
+    {
+        if (uri is null)
+        {
+            return false;
+        }
+
+        foreach (Uri endpoint in endpoints)
+        {
+            if (string.Equals(endpoint.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(endpoint.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase)
+                && endpoint.Port == uri.Port)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = null;
-        string? key = _apiKey();
-        if (!string.IsNullOrEmpty(key) && IsOwnHost(request.RequestUri, _endpoints()))
+        if (request.Options.TryGetValue(CallSettings.Key, out CallSettings? settings)
+            && settings is { AuthScheme: { } scheme, ApiKey: { Length: > 0 } key }
+            && IsOwnHost(request.RequestUri, settings.Endpoints))
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue(_scheme, key);
+            request.Headers.Authorization = new AuthenticationHeaderValue(scheme, key);
         }
 
         return base.SendAsync(request, cancellationToken);

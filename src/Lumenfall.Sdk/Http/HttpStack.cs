@@ -6,9 +6,9 @@ namespace Lumenfall.Sdk.Http;
 
 /// <summary>
 /// The SDK's handler chain, the same with or without a host: redirects (followed here, so each hop is checked)
-/// → authorization (the service's key, only for its own hosts) → resilience (retries per purpose) → the primary
-/// handler. Downloads get the same chain without authorization. Timeouts are enforced by the SDK, so
-/// <see cref="HttpClient.Timeout"/> is infinite.
+/// → authorization (the key a request carries, only for its service's own hosts) → resilience (retries per purpose)
+/// → the primary handler. Downloads carry no key. Timeouts are enforced by the SDK, so <see cref="HttpClient.Timeout"/>
+/// is infinite.
 /// </summary>
 internal static class HttpStack
 {
@@ -32,34 +32,22 @@ internal static class HttpStack
     /// <summary>The authorization scheme each service expects.</summary>
     public static string AuthScheme(ImageService service) => service == ImageService.Fal ? "Key" : "Bearer";
 
-    /// <summary>The SDK's handlers for a service (or, with <paramref name="service"/> null, for downloads), outermost first.</summary>
-    public static IEnumerable<DelegatingHandler> Handlers(ImageService? service, LumenfallOptions options, ILogger logger)
+    /// <summary>
+    /// The SDK's handlers, outermost first. They hold no settings: each request carries its client's
+    /// <see cref="CallSettings"/> (key, hosts, retries, clock).
+    /// </summary>
+    public static IEnumerable<DelegatingHandler> Handlers(ILogger logger)
     {
         yield return new RedirectHandler();
-        if (service is ImageService known)
-        {
-            yield return Authorization(known, options);
-        }
-
-        yield return Resilience(service, options, logger);
+        yield return new AuthorizationHandler();
+        yield return new ResilienceHandler(logger);
     }
-
-    /// <summary>Attaches the service's key to requests for its own hosts only.</summary>
-    public static AuthorizationHandler Authorization(ImageService service, LumenfallOptions options)
-    {
-        ServiceOptions settings = options.For(service);
-        return new AuthorizationHandler(AuthScheme(service), () => settings.ApiKey, () => settings.Endpoints);
-    }
-
-    /// <summary>Retries by purpose with the service's retry settings (downloads: <see cref="LumenfallOptions.DownloadRetry"/>).</summary>
-    public static ResilienceHandler Resilience(ImageService? service, LumenfallOptions options, ILogger logger) =>
-        new(service is ImageService known ? options.For(known).Retry : options.DownloadRetry, options.TimeProvider, logger);
 
     /// <summary>Chains <see cref="Handlers"/> over <paramref name="primary"/> (for clients built without a host).</summary>
-    public static HttpClient CreateClient(ImageService? service, LumenfallOptions options, ILogger logger, HttpMessageHandler primary)
+    public static HttpClient CreateClient(ILogger logger, HttpMessageHandler primary)
     {
         HttpMessageHandler pipeline = primary;
-        foreach (DelegatingHandler handler in Handlers(service, options, logger).Reverse())
+        foreach (DelegatingHandler handler in Handlers(logger).Reverse())
         {
             handler.InnerHandler = pipeline;
             pipeline = handler;

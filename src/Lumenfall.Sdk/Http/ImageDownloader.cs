@@ -11,8 +11,8 @@ internal sealed class ImageDownloader
     private static readonly Lazy<ImageDownloader> Shared = new(() =>
     {
         var options = new LumenfallOptions();
-        HttpClient client = HttpStack.CreateClient(null, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, HttpStack.SharedHandler);
-        return new ImageDownloader(() => client, options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes);
+        HttpClient client = HttpStack.CreateClient(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, HttpStack.SharedHandler);
+        return new ImageDownloader(() => client, options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes, options.DownloadRetry);
     });
 
     private readonly Func<HttpClient> _http;
@@ -20,19 +20,22 @@ internal sealed class ImageDownloader
     private readonly TimeSpan _timeout;
     private readonly long _maxBytes;
     private readonly Func<IEnumerable<string?>> _keys;
+    private readonly CallSettings _settings;
 
     /// <param name="http">Gives the download client (no credentials).</param>
     /// <param name="time">The clock for the timeout.</param>
     /// <param name="timeout">How long one download may take.</param>
     /// <param name="maxBytes">The largest body read.</param>
+    /// <param name="retry">How downloads are retried.</param>
     /// <param name="keys">The client's API keys: a download host never gets one, but one that echoes a key back gets it redacted.</param>
-    public ImageDownloader(Func<HttpClient> http, TimeProvider time, TimeSpan timeout, long maxBytes, Func<IEnumerable<string?>>? keys = null)
+    public ImageDownloader(Func<HttpClient> http, TimeProvider time, TimeSpan timeout, long maxBytes, RetryOptions retry, Func<IEnumerable<string?>>? keys = null)
     {
         _http = http;
         _time = time;
         _timeout = timeout;
         _maxBytes = maxBytes;
         _keys = keys ?? (() => []);
+        _settings = new CallSettings(null, null, [], retry, time);
     }
 
     /// <summary>The downloader used by images created outside a client.</summary>
@@ -80,6 +83,7 @@ internal sealed class ImageDownloader
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Options.Set(ServiceChannel.PurposeKey, CallPurpose.Download);
+            request.Options.Set(CallSettings.Key, _settings);
             response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

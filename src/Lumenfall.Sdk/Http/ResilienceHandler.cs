@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Lumenfall.Sdk.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -20,36 +21,37 @@ internal sealed class ResilienceHandler : DelegatingHandler
 {
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("Lumenfall.Sdk.Request");
 
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly RetryOptions _options;
-    private readonly TimeProvider _time;
+    private static readonly CallSettings Unconfigured = new(null, null, [], new RetryOptions(), TimeProvider.System);
+
+    private readonly ConditionalWeakTable<RetryOptions, ResiliencePipeline<HttpResponseMessage>> _pipelines = [];
     private readonly ILogger _logger;
 
-    public ResilienceHandler(RetryOptions options, TimeProvider time, ILogger logger)
-    {
-        _options = options;
-        _time = time;
-        _logger = logger;
-        _pipeline = options.MaxRetries <= 0
+    public ResilienceHandler(ILogger logger) => _logger = logger;
+
+    /// <summary>The pipeline for a request's retry settings: one per (frozen) <see cref="RetryOptions"/>, built once.</summary>
+    private ResiliencePipeline<HttpResponseMessage> PipelineFor(CallSettings settings) =>
+        _pipelines.GetValue(settings.Retry, retry => retry.MaxRetries <= 0
             ? ResiliencePipeline<HttpResponseMessage>.Empty
-            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Time }
                 .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
-                    MaxRetryAttempts = options.MaxRetries,
+                    MaxRetryAttempts = retry.MaxRetries,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
-                    Delay = options.BaseDelay,
-                    MaxDelay = options.MaxDelay,
+                    Delay = retry.BaseDelay,
+                    MaxDelay = retry.MaxDelay,
                     ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome)),
-                    DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(response) : null),
+                    DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(args.Context, response) : null),
                     OnRetry = args =>
                     {
                         OnRetry(args.Context, args.Outcome, args.AttemptNumber, args.RetryDelay);
                         return default;
                     },
                 })
-                .Build();
-    }
+                .Build());
+
+    private static CallSettings SettingsOf(HttpRequestMessage request) =>
+        request.Options.TryGetValue(CallSettings.Key, out CallSettings? settings) && settings is not null ? settings : Unconfigured;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -58,7 +60,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
         try
         {
             int attempt = 0;
-            Outcome<HttpResponseMessage> outcome = await _pipeline.ExecuteOutcomeAsync(
+            Outcome<HttpResponseMessage> outcome = await PipelineFor(SettingsOf(request)).ExecuteOutcomeAsync(
                 async (ctx, state) =>
                 {
                     try
@@ -98,7 +100,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
             activity.SetTag("http.request.resend_count", attempt - 1);
         }
 
-        long started = _time.GetTimestamp();
+        TimeProvider time = SettingsOf(request).Time;
+        long started = time.GetTimestamp();
         try
         {
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -110,7 +113,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
             if (_logger.IsEnabled(LogLevel.Debug))
             {
-                Log.HttpAttempt(_logger, request.Method.Method, PathOf(request), (int)response.StatusCode, (long)_time.GetElapsedTime(started).TotalMilliseconds, attempt);
+                Log.HttpAttempt(_logger, request.Method.Method, PathOf(request), (int)response.StatusCode, (long)time.GetElapsedTime(started).TotalMilliseconds, attempt);
             }
 
             return response;
@@ -120,7 +123,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
-                Log.HttpAttemptFailed(_logger, request.Method.Method, PathOf(request), (long)_time.GetElapsedTime(started).TotalMilliseconds, attempt, ex.GetType().Name);
+                Log.HttpAttemptFailed(_logger, request.Method.Method, PathOf(request), (long)time.GetElapsedTime(started).TotalMilliseconds, attempt, ex.GetType().Name);
             }
 
             throw;
@@ -140,7 +143,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
     }
 
     /// <summary>Why an outcome must not be retried, or null when a retry is safe and useful.</summary>
-    private string? Refusal(HttpRequestMessage request, Outcome<HttpResponseMessage> outcome)
+    private static string? Refusal(HttpRequestMessage request, Outcome<HttpResponseMessage> outcome)
     {
         bool billable = IsBillable(request);
         if (outcome.Exception is { } exception)
@@ -161,14 +164,15 @@ internal sealed class ResilienceHandler : DelegatingHandler
             return "succeeded";
         }
 
-        TimeSpan? retryAfter = ServiceErrors.RetryAfterFrom(response.Headers, _time);
-        if (retryAfter > _options.MaxRetryAfter)
+        CallSettings settings = SettingsOf(request);
+        TimeSpan? retryAfter = ServiceErrors.RetryAfterFrom(response.Headers, settings.Time);
+        if (retryAfter > settings.Retry.MaxRetryAfter)
         {
-            return $"the service asked to wait {retryAfter}, more than the {_options.MaxRetryAfter} cap";
+            return $"the service asked to wait {retryAfter}, more than the {settings.Retry.MaxRetryAfter} cap";
         }
 
         if (retryAfter is TimeSpan wait && request.Options.TryGetValue(ServiceChannel.DeadlineKey, out long deadline)
-            && _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency) >= deadline)
+            && settings.Time.GetTimestamp() + (long)(wait.TotalSeconds * settings.Time.TimestampFrequency) >= deadline)
         {
             return $"the service asked to wait {wait}, past the call's timeout";
         }
@@ -194,7 +198,8 @@ internal sealed class ResilienceHandler : DelegatingHandler
         exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
             or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => ServiceErrors.RetryAfterFrom(response.Headers, _time);
+    private static TimeSpan? RetryAfter(ResilienceContext context, HttpResponseMessage response) =>
+        ServiceErrors.RetryAfterFrom(response.Headers, SettingsOf(context.Properties.GetValue(RequestKey, null!)).Time);
 
     private void OnRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attemptNumber, TimeSpan delay)
     {

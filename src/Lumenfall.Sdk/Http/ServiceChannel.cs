@@ -39,13 +39,17 @@ internal sealed class ServiceChannel
 
     private readonly Func<HttpClient> _http;
 
-    // http gives the client for each call: from IHttpClientFactory under a host, or one fixed client.
+    private readonly CallSettings _settings;
+
+    // http gives the client for each call: from IHttpClientFactory under a host, or one fixed client. options are the
+    // client's frozen settings: the key, hosts and retries every request carries come from them.
     public ServiceChannel(ImageService service, Func<HttpClient> http, ServiceOptions options, TimeProvider time)
     {
         Service = service;
         _http = http;
         _options = options;
         Time = time;
+        _settings = new CallSettings(HttpStack.AuthScheme(service), options.ApiKey, options.Endpoints, options.Retry, time);
     }
 
     public ImageService Service { get; }
@@ -85,12 +89,20 @@ internal sealed class ServiceChannel
             };
         }
 
+        RequestOptions? call = RequestOptions.Current;
+        foreach ((string name, string value) in call?.Headers ?? (IEnumerable<KeyValuePair<string, string>>)[])
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         string clientRequestId = Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
         request.Options.Set(PurposeKey, purpose);
+        request.Options.Set(CallSettings.Key, call?.Retry is { } retry ? _settings with { Retry = retry } : _settings);
 
-        TimeSpan timeout = purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout;
+        TimeSpan timeout = call?.Timeout ?? (purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout);
         using var timeoutSource = new CancellationTokenSource(timeout, Time);
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {

@@ -73,30 +73,6 @@ internal sealed record OperationState
     }
 }
 
-/// <summary>How often a client polls an operation.</summary>
-public sealed class PollingOptions
-{
-    /// <summary>Gets or sets the first wait between polls.</summary>
-    public TimeSpan InitialInterval { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>Gets or sets the longest wait between polls.</summary>
-    public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Gets or sets how much each wait grows over the last (1 keeps it constant).</summary>
-    public double BackoffMultiplier { get; set; } = 1.5;
-
-    /// <summary>Gets or sets the most time <see cref="ImageClient.GenerateAsync"/> waits for a queued job (default 30 minutes).</summary>
-    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>The wait before poll number <paramref name="attempt"/> (0 is the first), at least what the service asked for.</summary>
-    internal TimeSpan Interval(int attempt, TimeSpan? retryAfter)
-    {
-        double ms = InitialInterval.TotalMilliseconds * Math.Pow(Math.Max(1, BackoffMultiplier), Math.Min(attempt, 64));
-        TimeSpan interval = TimeSpan.FromMilliseconds(Math.Round(Math.Min(ms, MaxInterval.TotalMilliseconds)));
-        return retryAfter is TimeSpan asked && asked > interval ? asked : interval;
-    }
-}
-
 /// <summary>What one look at an operation showed.</summary>
 internal sealed record OperationSnapshot(
     ImageOperationStatus Status,

@@ -31,7 +31,7 @@ public class AddLumenfallTests
     }
 
     [Fact]
-    public async Task Action_registration_gives_one_thread_safe_singleton_over_the_factory_clients()
+    public async Task Action_registration_resolves_clients_over_the_factory_clients()
     {
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
             services.AddLumenfall(o => o.Lumenfall.ApiKey = "lmnfl_di.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
@@ -39,9 +39,50 @@ public class AddLumenfallTests
         ImageClient client = provider.GetRequiredService<ImageClient>();
         await client.GenerateAsync(new Flux2DevGenerationRequest("x"));
 
-        provider.GetRequiredService<ImageClient>().Should().BeSameAs(client);
         sent.Single().Headers.Authorization!.ToString().Should().Be("Bearer lmnfl_di.key");
         sent.Single().RequestUri!.AbsoluteUri.Should().Be(Generations);
+        client.Options.IsFrozen.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task After_a_reload_new_clients_use_the_new_settings_and_an_old_client_keeps_its_own_key_and_endpoint_together()
+    {
+        var source = new ReloadableSource(new Dictionary<string, string?>
+        {
+            ["Lumenfall:Lumenfall:ApiKey"] = "lmnfl_old.key",
+            ["Lumenfall:Lumenfall:Endpoint"] = "https://old.example.com/v1",
+        });
+        IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
+        (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
+            services.AddLumenfall(configuration).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
+        ImageClient before = provider.GetRequiredService<ImageClient>();
+
+        source.Change(("Lumenfall:Lumenfall:ApiKey", "lmnfl_new.key"), ("Lumenfall:Lumenfall:Endpoint", "https://new.example.com/v1"));
+        ImageClient after = provider.GetRequiredService<ImageClient>();
+        await before.ListModelsAsync();
+        await after.ListModelsAsync();
+
+        sent.Select(r => (r.RequestUri!.Host, r.Headers.Authorization!.Parameter)).Should().Equal(
+            ("old.example.com", "lmnfl_old.key"),
+            ("new.example.com", "lmnfl_new.key"));
+    }
+
+    /// <summary>An in-memory configuration source whose values can change, signalling a reload.</summary>
+    private sealed class ReloadableSource(Dictionary<string, string?> initial) : ConfigurationProvider, IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => this;
+
+        public override void Load() => Data = new Dictionary<string, string?>(initial, StringComparer.OrdinalIgnoreCase);
+
+        public void Change(params (string Key, string Value)[] values)
+        {
+            foreach ((string key, string value) in values)
+            {
+                Data[key] = value;
+            }
+
+            OnReload();
+        }
     }
 
     [Fact]

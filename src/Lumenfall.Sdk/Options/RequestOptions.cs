@@ -1,0 +1,108 @@
+using Lumenfall.Sdk.Http;
+
+namespace Lumenfall.Sdk;
+
+/// <summary>
+/// Settings for one call, over the client's: extra headers, a timeout, a retry policy and a validation level. Pass
+/// it to any <see cref="ImageClient"/> method; it applies to every HTTP request that call makes (for
+/// <see cref="ImageClient.GenerateAsync(ImageRequest, RequestOptions?, CancellationToken)"/> on a queued service, the
+/// submit and every status poll and result fetch of the wait). It is copied when the call starts.
+/// </summary>
+public sealed class RequestOptions
+{
+    private static readonly AsyncLocal<RequestOptions?> Ambient = new();
+
+    private static readonly string[] ReservedHeaders =
+        ["Authorization", "Host", "Content-Type", "Content-Length", "Transfer-Encoding", "Connection", ServiceChannel.ClientRequestIdHeader, "Cookie"];
+
+    /// <summary>Gets extra headers sent with every request of the call, for example a tracing header your gateway needs.</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets the timeout of each request of the call, instead of the service's <see cref="ServiceOptions.GenerationTimeout"/>
+    /// or <see cref="ServiceOptions.RequestTimeout"/>; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets how the call's requests are retried, instead of the service's <see cref="ServiceOptions.Retry"/> (a billable POST is still only retried when it provably was not processed).</summary>
+    public RetryOptions? Retry { get; set; }
+
+    /// <summary>Gets or sets how strictly the call's request is checked, over <see cref="ImageRequest.Validation"/> and <see cref="LumenfallOptions.Validation"/>.</summary>
+    public ValidationLevel? Validation { get; set; }
+
+    /// <summary>The options of the call in progress on this async flow, if any.</summary>
+    internal static RequestOptions? Current => Ambient.Value;
+
+    /// <summary>Makes a frozen copy of <paramref name="options"/> the current call's options until the returned scope ends.</summary>
+    /// <exception cref="LumenfallValidationException">A header, the timeout or the retry settings are not usable; nothing was sent.</exception>
+    internal static Scope Enter(RequestOptions? options)
+    {
+        RequestOptions? previous = Ambient.Value;
+        if (options is not null)
+        {
+            Ambient.Value = options.Checked();
+        }
+
+        return new Scope(previous);
+    }
+
+    /// <summary>A validated, frozen copy.</summary>
+    private RequestOptions Checked()
+    {
+        var errors = new List<ValidationError>();
+        foreach ((string name, string value) in Headers)
+        {
+            if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c > '~' || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal)))
+            {
+                errors.Add(new ValidationError($"headers[{name}]", ValidationRule.HeaderValue, "a header name must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"));
+            }
+            else if (ReservedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(new ValidationError($"headers[{name}]", ValidationRule.ReservedParameter, "is set by the SDK and cannot be replaced"));
+            }
+            else if (value is null || value.Any(c => c is < ' ' or > '~'))
+            {
+                errors.Add(new ValidationError($"headers[{name}]", ValidationRule.HeaderValue, "must be printable ASCII without CR, LF or other control characters"));
+            }
+        }
+
+        var problems = new List<string>();
+        if (Timeout is TimeSpan timeout)
+        {
+            LumenfallOptions.CheckTimeout("Timeout", timeout, problems);
+        }
+
+        Retry?.Validate("Retry", problems);
+        if (Validation is ValidationLevel level && !Enum.IsDefined(level))
+        {
+            problems.Add($"Validation must be Strict, Lenient or None (was {level}).");
+        }
+
+        errors.AddRange(problems.Select(p => new ValidationError(p.Split(' ')[0], ValidationRule.Maximum, p)));
+        if (errors.Count > 0)
+        {
+            throw new LumenfallValidationException(errors);
+        }
+
+        var copy = new RequestOptions { Timeout = Timeout, Validation = Validation };
+        if (Retry is not null)
+        {
+            copy.Retry = new RetryOptions();
+            Retry.CopyTo(copy.Retry);
+            copy.Retry.Freeze();
+        }
+
+        foreach ((string name, string value) in Headers)
+        {
+            copy.Headers[name] = value;
+        }
+
+        return copy;
+    }
+
+    /// <summary>Restores the options that were current before a call.</summary>
+    internal readonly struct Scope(RequestOptions? previous) : IDisposable
+    {
+        public void Dispose() => Ambient.Value = previous;
+    }
+}
