@@ -20,6 +20,7 @@ public class LumenfallException : Exception
     private string? _operationId;
     private string? _rehydrationToken;
     private string? _message;
+    private ResponseInfo? _response;
 
     /// <summary>Creates an exception with a message.</summary>
     /// <param name="message">What went wrong.</param>
@@ -43,6 +44,9 @@ public class LumenfallException : Exception
 
     /// <inheritdoc />
     public override string Message => _message ?? base.Message;
+
+    /// <summary>Gets the HTTP response that produced this failure (status, key-free headers, request ids), when one arrived.</summary>
+    public ResponseInfo? Response { get => _response; init => _response = value; }
 
     /// <summary>Gets the service this call went to, when known.</summary>
     public ImageService? Service { get => _service; init => _service = value; }
@@ -84,8 +88,9 @@ public class LumenfallException : Exception
     }
 
     /// <summary>Fills in which call failed, where the exception does not say yet.</summary>
-    internal void FillCall(ImageService service, string clientRequestId, string? requestId)
+    internal void FillCall(ImageService service, string clientRequestId, string? requestId, ResponseInfo? response = null)
     {
+        _response ??= response;
         _service ??= service;
         _clientRequestId ??= clientRequestId;
         _requestId ??= requestId;

@@ -110,7 +110,7 @@ internal sealed class ServiceChannel
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
-        var context = new CallContext(clientRequestId);
+        var context = new CallContext(clientRequestId, _options.ApiKey);
         HttpResponseMessage? response = null;
         bool keep = false;
         try
@@ -176,7 +176,7 @@ internal sealed class ServiceChannel
                 $"{Service} sent a response the SDK could not use (client request id {context.ClientRequestId}): {inner.GetType().Name}: {inner.Message}", inner)
                 .With<LumenfallUnexpectedResponseException>(details),
         };
-        typed.FillCall(Service, context.ClientRequestId, requestId);
+        typed.FillCall(Service, context.ClientRequestId, requestId, context.Info);
         return typed.Sanitize<LumenfallException>(apiKey);
     }
 
@@ -191,9 +191,14 @@ internal sealed class ServiceChannel
 }
 
 /// <summary>What one call knows while its response is read.</summary>
-internal sealed class CallContext(string clientRequestId)
+internal sealed class CallContext(string clientRequestId, string? apiKey)
 {
+    private ResponseInfo? _info;
+
     public string ClientRequestId { get; } = clientRequestId;
+
+    /// <summary>Gets the response as results and exceptions expose it (key-free); null before headers arrived.</summary>
+    public ResponseInfo? Info => Response is null ? null : _info ??= ResponseInfo.From(Response, ClientRequestId, apiKey);
 
     public HttpResponseMessage? Response { get; set; }
 

@@ -81,7 +81,11 @@ internal sealed record OperationSnapshot(
     IReadOnlyList<OperationLog>? Logs = null,
     ErrorBody? Error = null,
     TimeSpan? RetryAfter = null,
-    ImageGenerationResult? Result = null);
+    ImageGenerationResult? Result = null)
+{
+    /// <summary>Gets the service's metrics, when the look carried some (fal's <c>metrics</c>).</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}
 
 /// <summary>One service's way of looking after an operation: status, result, cancel, and optionally a status stream.</summary>
 internal interface IOperationProtocol

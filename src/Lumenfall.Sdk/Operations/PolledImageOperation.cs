@@ -27,6 +27,7 @@ internal sealed class PolledImageOperation : ImageOperation
     private ErrorBody? _error;
     private TimeSpan? _retryAfter;
     private ImageGenerationResult? _value;
+    private IReadOnlyDictionary<string, double>? _metrics;
     private string? _token;
 
     public PolledImageOperation(IOperationProtocol protocol, OperationState state, TimeProvider time, bool useStream, OperationSnapshot? initial)
@@ -274,6 +275,7 @@ internal sealed class PolledImageOperation : ImageOperation
 
             lock (_gate)
             {
+                result.Metrics ??= _metrics;
                 _value ??= result;
                 return _value;
             }
@@ -329,6 +331,7 @@ internal sealed class PolledImageOperation : ImageOperation
             _queuePosition = snapshot.Status == ImageOperationStatus.Queued ? snapshot.QueuePosition : null;
             _retryAfter = snapshot.RetryAfter;
             _error = snapshot.Error ?? _error;
+            _metrics = snapshot.Metrics ?? _metrics;
             if (snapshot.Result is not null)
             {
                 _value ??= snapshot.Result;

@@ -72,6 +72,15 @@ public sealed class ImageGenerationResult
     /// <summary>Gets the service's timings in seconds by name (fal <c>timings</c>, for example <c>inference</c>).</summary>
     public IReadOnlyDictionary<string, double>? Timings { get; init; }
 
+    /// <summary>Gets the HTTP response the result was read from (status, key-free headers, request ids).</summary>
+    public ResponseInfo? Response { get; init; }
+
+    /// <summary>
+    /// Gets the service's metrics by name, when it sent them (fal's <c>metrics</c> of a finished job, for example
+    /// <c>inference_time</c> in seconds).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; internal set; }
+
     /// <summary>
     /// Gets the fal app's output exactly as it came, for fields the SDK does not map (and for apps whose output is
     /// not images, which <see cref="FalAppRequest"/> can run). Null for the other services.

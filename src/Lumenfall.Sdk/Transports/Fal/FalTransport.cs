@@ -140,7 +140,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
-            return await ReadOutputAsync(response, state.ModelId, state.Untyped, state.Id, context.ClientRequestId, token).ConfigureAwait(false);
+            return await ReadOutputAsync(response, state.ModelId, state.Untyped, state.Id, context, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -260,7 +260,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         AddSubmitHeaders(message, request.Submit);
         return await _channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
         {
-            return await ReadOutputAsync(response, request.ModelId, request is FalAppRequest, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, token).ConfigureAwait(false);
+            return await ReadOutputAsync(response, request.ModelId, request is FalAppRequest, ServiceErrors.RequestIdFrom(response.Headers), context, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -339,7 +339,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
     /// <see cref="ImageGenerationResult.RawOutput"/>.
     /// </summary>
     private async Task<ImageGenerationResult> ReadOutputAsync(
-        HttpResponseMessage response, string modelId, bool untyped, string? requestId, string clientRequestId, CancellationToken cancellationToken)
+        HttpResponseMessage response, string modelId, bool untyped, string? requestId, CallContext context, CancellationToken cancellationToken)
     {
         JsonDocument document;
         Stream stream = await ResponseBody.OpenAsync(response.Content, _channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
@@ -362,7 +362,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
                 output = AnyOutput(root);
             }
 
-            return ToResult(modelId, requestId, clientRequestId, output, root.Clone(), requireImages: typed);
+            return ToResult(modelId, requestId, context, output, root.Clone(), requireImages: typed);
         }
     }
 
@@ -392,8 +392,9 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         ? new FalImage { Url = JsonText.Read(item) }
         : new FalImage { Url = JsonText.Property(item, "url"), ContentType = JsonText.Property(item, "content_type"), FileName = JsonText.Property(item, "file_name") };
 
-    private ImageGenerationResult ToResult(string modelId, string? requestId, string clientRequestId, FalOutput output, JsonElement raw, bool requireImages)
+    private ImageGenerationResult ToResult(string modelId, string? requestId, CallContext context, FalOutput output, JsonElement raw, bool requireImages)
     {
+        string clientRequestId = context.ClientRequestId;
         List<FalImage> images = [.. output.Images ?? [], .. output.Image is { } single ? [single] : Array.Empty<FalImage>()];
         var results = new List<GeneratedImage>(images.Count);
         for (int i = 0; i < images.Count; i++)
@@ -424,6 +425,7 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
         return new ImageGenerationResult(modelId, Service, results, requestId)
         {
             ClientRequestId = clientRequestId,
+            Response = context.Info,
             Seed = output.Seed,
             Prompt = Text(output.Prompt),
             RawOutput = raw,
@@ -455,7 +457,30 @@ internal sealed class FalTransport : IImageTransport, IOperationProtocol
             "CANCELED" or "CANCELLED" => ImageOperationStatus.Canceled,
             _ => ImageOperationStatus.Unknown,
         };
-        return new OperationSnapshot(mapped, status.Status, status.QueuePosition, ReadLogs(status.Logs), error?.Redact(_options.ApiKey), retryAfter);
+        return new OperationSnapshot(mapped, status.Status, status.QueuePosition, ReadLogs(status.Logs), error?.Redact(_options.ApiKey), retryAfter)
+        {
+            Metrics = ReadMetrics(status.Metrics),
+        };
+    }
+
+    /// <summary>The numbers of a status's <c>metrics</c> object (for example <c>inference_time</c>), or null.</summary>
+    private static Dictionary<string, double>? ReadMetrics(JsonElement? metrics)
+    {
+        if (metrics is not { ValueKind: JsonValueKind.Object } values)
+        {
+            return null;
+        }
+
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (JsonProperty metric in values.EnumerateObject())
+        {
+            if (metric.Value.ValueKind == JsonValueKind.Number && metric.Value.TryGetDouble(out double number))
+            {
+                numbers[metric.Name] = number;
+            }
+        }
+
+        return numbers.Count == 0 ? null : numbers;
     }
 
     private static List<OperationLog> ReadLogs(JsonElement? logs)

@@ -217,6 +217,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         return new ImageGenerationResult(request.ModelId, Service, images, requestId)
         {
             ClientRequestId = context.ClientRequestId,
+            Response = context.Info,
             Created = WireImages.UnixTime(body.Created),
             Size = Text(body.Size),
             OutputFormat = Text(body.OutputFormat),

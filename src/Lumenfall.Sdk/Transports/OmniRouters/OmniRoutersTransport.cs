@@ -34,7 +34,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
             string? requestId = WireImages.Text(body.Id) ?? WireImages.Text(body.TaskId) ?? ServiceErrors.RequestIdFrom(response.Headers);
             ThrowIfError(body, new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null));
-            return ToResult(request.ModelId, body, requestId, context.ClientRequestId)
+            return ToResult(request.ModelId, body, requestId, context)
                 ?? throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")
                     .With<LumenfallException>(new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null));
         }, cancellationToken).ConfigureAwait(false);
@@ -66,7 +66,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
                 var state = new OperationState { Service = Service, ModelId = request.ModelId, Id = taskId! };
                 try
                 {
-                    OperationSnapshot initial = ToSnapshot(body, state, null, context.ClientRequestId);
+                    OperationSnapshot initial = ToSnapshot(body, state, null, context);
                     return (state, body.Status is null ? initial with { Status = ImageOperationStatus.Queued, RawStatus = "queued" } : initial);
                 }
                 catch (LumenfallException ex)
@@ -86,7 +86,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
             OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
-            return ToSnapshot(body, state, ServiceErrors.RetryAfterFrom(response.Headers, channel.Time), context.ClientRequestId);
+            return ToSnapshot(body, state, ServiceErrors.RetryAfterFrom(response.Headers, channel.Time), context);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -129,7 +129,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     }
 
     /// <summary>Maps a task's status in any letter case; a status the SDK does not know is reported, not thrown.</summary>
-    private OperationSnapshot ToSnapshot(OmniRoutersImagesResponse body, OperationState state, TimeSpan? retryAfter, string clientRequestId)
+    private OperationSnapshot ToSnapshot(OmniRoutersImagesResponse body, OperationState state, TimeSpan? retryAfter, CallContext context)
     {
         ImageOperationStatus status = body.Status?.Trim().ToUpperInvariant() switch
         {
@@ -146,18 +146,19 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             error = ErrorBody.Empty with { Message = message };
         }
 
-        ImageGenerationResult? result = status == ImageOperationStatus.Succeeded ? ToResult(state.ModelId, body, state.Id, clientRequestId) : null;
+        ImageGenerationResult? result = status == ImageOperationStatus.Succeeded ? ToResult(state.ModelId, body, state.Id, context) : null;
         return new OperationSnapshot(status, body.Status, null, null, error?.Redact(options.ApiKey), retryAfter, result);
     }
 
-    private ImageGenerationResult? ToResult(string modelId, OmniRoutersImagesResponse body, string? requestId, string clientRequestId)
+    private ImageGenerationResult? ToResult(string modelId, OmniRoutersImagesResponse body, string? requestId, CallContext context)
     {
         List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, null, downloader);
         return images.Count == 0
             ? null
             : new ImageGenerationResult(modelId, Service, images, requestId)
             {
-                ClientRequestId = clientRequestId,
+                ClientRequestId = context.ClientRequestId,
+                Response = context.Info,
                 Created = WireImages.UnixTime(body.Created),
                 Usage = WireImages.ToUsage(body.Usage),
             };
