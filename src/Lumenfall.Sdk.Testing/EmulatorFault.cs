@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 
 namespace Lumenfall.Sdk.Testing;
@@ -66,73 +65,3 @@ public sealed class EmulatorFault
         (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
         && (PathContains is null || path.Contains(PathContains, StringComparison.OrdinalIgnoreCase));
 }
-
-/// <summary>The faults waiting to be injected, consumed in the order they were added.</summary>
-public sealed class EmulatorFaults
-{
-    private readonly object _gate = new();
-    private readonly List<(EmulatorFault Fault, int Remaining)> _faults = [];
-    private readonly ConcurrentQueue<(string Message, string Type)> _jobFailures = new();
-
-    /// <summary>Adds a fault.</summary>
-    /// <param name="fault">The fault.</param>
-    public void Add(EmulatorFault fault)
-    {
-        ArgumentNullException.ThrowIfNull(fault);
-        lock (_gate)
-        {
-            _faults.Add((fault, fault.Times));
-        }
-    }
-
-    /// <summary>Makes the next queued job (fal queue or OmniRouters task) finish with an error instead of images.</summary>
-    /// <param name="message">The error message.</param>
-    /// <param name="errorType">fal's <c>error_type</c> / OmniRouters' error code.</param>
-    public void FailNextJob(string message, string errorType = "runner_server_error") => _jobFailures.Enqueue((message, errorType));
-
-    /// <summary>Removes every pending fault.</summary>
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _faults.Clear();
-        }
-
-        _jobFailures.Clear();
-    }
-
-    internal EmulatorFault? Take(string method, string path)
-    {
-        lock (_gate)
-        {
-            int index = _faults.FindIndex(f => f.Remaining > 0 && f.Fault.Matches(method, path));
-            if (index < 0)
-            {
-                return null;
-            }
-
-            (EmulatorFault fault, int remaining) = _faults[index];
-            if (remaining <= 1)
-            {
-                _faults.RemoveAt(index);
-            }
-            else
-            {
-                _faults[index] = (fault, remaining - 1);
-            }
-
-            return fault;
-        }
-    }
-
-    internal (string Message, string Type)? TakeJobFailure() => _jobFailures.TryDequeue(out var failure) ? failure : null;
-}
-
-/// <summary>One request the emulator received.</summary>
-/// <param name="Method">The HTTP method.</param>
-/// <param name="Path">The path, for example <c>/lumenfall/openai/v1/images/generations</c>.</param>
-/// <param name="Query">The query string, with its <c>?</c>, or empty.</param>
-/// <param name="Authorization">The authorization scheme sent (<c>Bearer</c>, <c>Key</c>) or null; never the key.</param>
-/// <param name="ContentType">The request's content type.</param>
-/// <param name="ClientRequestId">The SDK's <c>X-Client-Request-Id</c>.</param>
-public sealed record EmulatorRequest(string Method, string Path, string Query, string? Authorization, string? ContentType, string? ClientRequestId);

@@ -1,0 +1,17 @@
+namespace Lumenfall.Sdk.Testing;
+
+/// <summary>Settings of a <see cref="LumenfallEmulator"/>.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>Gets or sets the port on 127.0.0.1; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Gets or sets the largest image side the emulator draws (default 2048); larger requests are scaled down to fit.</summary>
+    public int MaxSide { get; set; } = 2048;
+
+    /// <summary>Gets or sets how many status polls a queued job spends queued before it runs (default 2).</summary>
+    public int QueuedPolls { get; set; } = 2;
+
+    /// <summary>Gets or sets how many status polls a job spends running before it completes (default 2).</summary>
+    public int RunningPolls { get; set; } = 2;
+}

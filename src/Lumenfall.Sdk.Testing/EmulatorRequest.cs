@@ -1,0 +1,10 @@
+namespace Lumenfall.Sdk.Testing;
+
+/// <summary>One request the emulator received.</summary>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The path, for example <c>/lumenfall/openai/v1/images/generations</c>.</param>
+/// <param name="Query">The query string, with its <c>?</c>, or empty.</param>
+/// <param name="Authorization">The authorization scheme sent (<c>Bearer</c>, <c>Key</c>) or null; never the key.</param>
+/// <param name="ContentType">The request's content type.</param>
+/// <param name="ClientRequestId">The SDK's <c>X-Client-Request-Id</c>.</param>
+public sealed record EmulatorRequest(string Method, string Path, string Query, string? Authorization, string? ContentType, string? ClientRequestId);

@@ -1,0 +1,25 @@
+using System.Text.Json.Nodes;
+
+namespace Lumenfall.Sdk.Testing.Fakes;
+
+/// <summary>A queued fal job or OmniRouters task: its input and how far it has got (one step per status look).</summary>
+internal sealed class FakeJob(string id, string app, JsonObject input, (string Message, string Type)? failure)
+{
+    private int _step = -1;
+
+    public string Id { get; } = id;
+
+    public string App { get; } = app;
+
+    public JsonObject Input { get; } = input;
+
+    public (string Message, string Type)? Failure { get; } = failure;
+
+    public bool Canceled { get; set; }
+
+    public JsonObject? Output { get; set; }
+
+    public int Advance(EmulatorOptions options) => Math.Min(Interlocked.Increment(ref _step), options.QueuedPolls + options.RunningPolls);
+
+    public bool Completed(EmulatorOptions options) => Volatile.Read(ref _step) >= options.QueuedPolls + options.RunningPolls;
+}
