@@ -258,9 +258,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
 
     private LumenfallOptions Options()
     {
-        var options = new LumenfallOptions();
-        LumenfallEnvironment.Apply(options, environment);
-        return options;
+        return LumenfallOptions.FromEnvironment(environment);
     }
 
     /// <summary>A client from the environment; when the service has no key, the built-in emulator answers for it.</summary>

@@ -32,8 +32,8 @@ internal static class RequestBuilder
         }
         else if (ModelCatalog.TryGet(model, out ModelDescriptor? descriptor) && descriptor.Service != ImageService.OmniRouters)
         {
-            Type type = descriptor.RequestTypes.Count > 1 && (images.Count > 0 || mask is not null) ? descriptor.RequestTypes[1] : descriptor.RequestTypes[0];
-            request = (ImageRequest)Activator.CreateInstance(type)!;
+            ImageMode mode = (images.Count > 0 || mask is not null) && descriptor.Modes.Contains(ImageMode.Edit) ? ImageMode.Edit : ImageMode.TextToImage;
+            request = (ImageRequest)Activator.CreateInstance(descriptor.RequestType(mode))!;
             Set(request, "prompt", prompt);
         }
         else if (model.StartsWith(FalPrefix, StringComparison.OrdinalIgnoreCase))

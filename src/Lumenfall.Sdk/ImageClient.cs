@@ -90,8 +90,7 @@ public class ImageClient
     /// <exception cref="ArgumentException">A variable or the resulting options are not usable; the message names it.</exception>
     public static ImageClient FromEnvironment(Action<LumenfallOptions>? configure = null)
     {
-        var options = new LumenfallOptions();
-        LumenfallEnvironment.Apply(options, Environment.GetEnvironmentVariable);
+        LumenfallOptions options = LumenfallOptions.FromEnvironment();
         configure?.Invoke(options);
         return new ImageClient(options);
     }

@@ -56,8 +56,21 @@ public sealed class ModelDescriptor
     /// <summary>Gets pricing notes from the model's page.</summary>
     public IReadOnlyList<string> PricingNotes { get; }
 
-    /// <summary>Gets the request record types for this model, one per mode.</summary>
-    public IReadOnlyList<Type> RequestTypes { get; }
+    /// <summary>The request record types, in the order of <see cref="Modes"/> (one type may cover every mode).</summary>
+    internal IReadOnlyList<Type> RequestTypes { get; }
+
+    /// <summary>Gets the typed request record for one of the model's modes, for example <see cref="Flux2DevEditRequest"/> for <see cref="ImageMode.Edit"/>.</summary>
+    /// <param name="mode">A mode the model has (see <see cref="Modes"/>).</param>
+    /// <returns>The record type; it has a public parameterless constructor.</returns>
+    /// <exception cref="ArgumentException">The model has no such mode.</exception>
+    public Type RequestType(ImageMode mode)
+    {
+        int index = Modes.ToList().IndexOf(mode);
+        return index < 0
+            ? throw new ArgumentException($"{Id} has no {mode} mode (it has {string.Join(", ", Modes)}).", nameof(mode))
+            : RequestTypes[RequestTypes.Count == 1 ? 0 : index];
+    }
+
 
     /// <summary>Gets the file name of the model's JSON Schema, for example <c>gpt-image-2.schema.json</c>.</summary>
     public string SchemaFileName { get; }
@@ -71,26 +84,3 @@ public sealed class ModelDescriptor
     /// <inheritdoc />
     public override string ToString() => $"{DisplayName} ({Id}, {Service})";
 }
-
-/// <summary>A model's limits; <see langword="null"/> means the model's page states none.</summary>
-/// <param name="MaxInputImages">The most input images one request may carry.</param>
-/// <param name="MaxOutputImages">The most images one request may produce.</param>
-/// <param name="MinSide">The smallest width or height in pixels.</param>
-/// <param name="MaxSide">The largest width or height in pixels.</param>
-/// <param name="MaxWidth">The largest long side in pixels.</param>
-/// <param name="MaxHeight">The largest short side in pixels.</param>
-public sealed record ModelLimits(
-    int? MaxInputImages = null,
-    int? MaxOutputImages = null,
-    int? MinSide = null,
-    int? MaxSide = null,
-    int? MaxWidth = null,
-    int? MaxHeight = null);
-
-/// <summary>An upstream provider that serves a model.</summary>
-/// <param name="Key">The routing key, for example <c>fal/omnigen-v2</c>; usable as a forced provider.</param>
-/// <param name="Name">The provider's name.</param>
-/// <param name="ProviderModelId">The model's id at the provider.</param>
-/// <param name="Pricing">The provider's price, as its page states it.</param>
-/// <param name="Notes">Notes from the model's page.</param>
-public sealed record ModelProvider(string Key, string Name, string ProviderModelId, string Pricing, IReadOnlyList<string> Notes);

@@ -8,7 +8,7 @@ namespace Lumenfall.Sdk;
 /// follow the option names, for example <c>Fal:ApiKey</c>, <c>Fal:Polling:MaxInterval</c>, <c>Lumenfall:Retry:MaxRetries</c>.
 /// A value that cannot be read fails with a message naming its key.
 /// </summary>
-public static class LumenfallConfiguration
+internal static class LumenfallConfiguration
 {
     /// <summary>Copies every setting present in <paramref name="section"/> onto <paramref name="options"/>.</summary>
     /// <param name="section">The <c>Lumenfall</c> section.</param>

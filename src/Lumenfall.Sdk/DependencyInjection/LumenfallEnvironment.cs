@@ -49,7 +49,7 @@ public static class LumenfallEnvironment
     /// <param name="read">Reads a variable (tests pass their own).</param>
     /// <param name="isConfigured">Whether a configuration key such as <c>Fal:ApiKey</c> was set; null means none was.</param>
     /// <exception cref="ArgumentException">A base-URL variable is not an absolute URL; the message names it.</exception>
-    public static void Apply(LumenfallOptions options, Func<string, string?> read, Func<string, bool>? isConfigured = null)
+    internal static void Apply(LumenfallOptions options, Func<string, string?> read, Func<string, bool>? isConfigured = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(read);

@@ -3,22 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Lumenfall.Sdk;
 
-/// <summary>How an <see cref="ImageInput"/> carries its image.</summary>
-public enum ImageInputKind
-{
-    /// <summary>A local file path; the SDK opens and closes the file itself.</summary>
-    File,
-
-    /// <summary>A caller-owned stream; the SDK never disposes it.</summary>
-    Stream,
-
-    /// <summary>Bytes in memory.</summary>
-    Bytes,
-
-    /// <summary>An <c>http(s)</c> URL or a <c>data:</c> URI, passed to the service as is.</summary>
-    Url,
-}
-
 /// <summary>
 /// An input image for an edit or a reference-image request: a file path, a stream, bytes, or a URL.
 /// Services that take files (Lumenfall edits) receive a multipart file part with a matching file name and
@@ -243,25 +227,4 @@ public sealed class ImageInput
     /// <summary>Gets whether this is a <c>data:</c> URI.</summary>
     internal bool IsDataUri => Url?.StartsWith("data:", StringComparison.OrdinalIgnoreCase) == true;
 
-}
-
-/// <summary>Writes a URL <see cref="ImageInput"/> as its string. Local inputs must be resolved to URLs by the transport first.</summary>
-public sealed class ImageInputJsonConverter : JsonConverter<ImageInput>
-{
-    /// <inheritdoc />
-    public override ImageInput? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String ? ImageInput.FromUrl(reader.GetString()!) : throw new JsonException("Expected an image URL string.");
-
-    /// <inheritdoc />
-    public override void Write(Utf8JsonWriter writer, ImageInput value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(value);
-        if (value.Url is null)
-        {
-            throw new InvalidOperationException($"A {value.Kind} image input must be turned into a URL before it can be written as JSON.");
-        }
-
-        writer.WriteStringValue(value.Url);
-    }
 }

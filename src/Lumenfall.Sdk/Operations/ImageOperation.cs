@@ -2,64 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Lumenfall.Sdk;
 
-/// <summary>Where a long-running image operation stands.</summary>
-public enum ImageOperationStatus
-{
-    /// <summary>The SDK has not asked yet (a resumed operation before its first update).</summary>
-    Unknown,
-
-    /// <summary>Accepted, waiting for a worker (see <see cref="ImageOperation.QueuePosition"/>).</summary>
-    Queued,
-
-    /// <summary>Running.</summary>
-    InProgress,
-
-    /// <summary>Finished with images.</summary>
-    Succeeded,
-
-    /// <summary>Finished without images.</summary>
-    Failed,
-
-    /// <summary>Canceled before it finished.</summary>
-    Canceled,
-}
-
-/// <summary>What a remote cancel achieved. None of these is an error.</summary>
-public enum CancelOutcome
-{
-    /// <summary>The service accepted the cancel; a running job stops if its worker honours the signal.</summary>
-    CancellationRequested,
-
-    /// <summary>The job was still queued and has been removed.</summary>
-    Canceled,
-
-    /// <summary>Too late: the job had already finished.</summary>
-    AlreadyCompleted,
-
-    /// <summary>The service does not know the job.</summary>
-    NotFound,
-
-    /// <summary>The service answered with something the SDK does not know.</summary>
-    Unknown,
-
-    /// <summary>The service has no way to cancel a job (OmniRouters); nothing was sent.</summary>
-    NotSupported,
-}
-
-/// <summary>One log line an operation produced.</summary>
-/// <param name="Message">The text.</param>
-/// <param name="Level">The level, for example <c>INFO</c>, when given.</param>
-/// <param name="Timestamp">When it was written, when given.</param>
-public sealed record OperationLog(string Message, string? Level = null, DateTimeOffset? Timestamp = null);
-
-/// <summary>A change seen while watching an operation.</summary>
-/// <param name="Status">The status now.</param>
-/// <param name="QueuePosition">The position in the queue while queued (0 is next), when the service says.</param>
-/// <param name="NewLogs">Log lines not reported before.</param>
-/// <param name="Elapsed">Time since the SDK started watching.</param>
-/// <param name="RawStatus">The service's own status text, for example <c>IN_QUEUE</c>.</param>
-public sealed record OperationUpdate(ImageOperationStatus Status, int? QueuePosition, IReadOnlyList<OperationLog> NewLogs, TimeSpan Elapsed, string? RawStatus);
-
 /// <summary>
 /// A generation that runs on the service while the caller waits, polls or leaves: an id, a status, logs, and the
 /// result when it is done. Save <see cref="RehydrationToken"/> to resume it elsewhere with

@@ -9,6 +9,20 @@ namespace Lumenfall.Sdk;
 /// </summary>
 public sealed class LumenfallOptions
 {
+    /// <summary>
+    /// Reads keys and base URLs from environment variables (see <see cref="LumenfallEnvironment"/>:
+    /// <c>LUMENFALL_API_KEY</c>, <c>FAL_KEY</c>, <c>OMNIROUTERS_API_KEY</c> and the <c>*_BASE_URL</c> overrides).
+    /// </summary>
+    /// <param name="variables">Reads a variable by name; null reads the process environment.</param>
+    /// <returns>New options with defaults, then the environment's values.</returns>
+    /// <exception cref="ArgumentException">A variable holds a value that is not usable; the message names it.</exception>
+    public static LumenfallOptions FromEnvironment(Func<string, string?>? variables = null)
+    {
+        var options = new LumenfallOptions();
+        LumenfallEnvironment.Apply(options, variables ?? Environment.GetEnvironmentVariable);
+        return options;
+    }
+
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Lumenfall";
 

@@ -5,7 +5,7 @@ namespace Lumenfall.Sdk.Serialization;
 
 /// <summary>Reads and writes an <see cref="IStringValue{TSelf}"/> as a plain JSON string; unknown values round-trip.</summary>
 /// <typeparam name="T">The extensible string value type.</typeparam>
-public sealed class StringValueJsonConverter<T> : JsonConverter<T>
+internal sealed class StringValueJsonConverter<T> : JsonConverter<T>
     where T : struct, IStringValue<T>
 {
     /// <inheritdoc />
