@@ -143,4 +143,11 @@ internal readonly record struct ServiceErrorDetails(
     string? RequestId,
     string? ClientRequestId,
     TimeSpan? RetryAfter,
-    string? RawBody);
+    string? RawBody)
+{
+    /// <summary>The one way to describe a call's failure: the service, the response's status and the ids; the rest is filled by the error parser.</summary>
+    public static ServiceErrorDetails Of(
+        ImageService service, HttpStatusCode? status = null, string? requestId = null, string? clientRequestId = null,
+        TimeSpan? retryAfter = null, string? rawBody = null, string? errorCode = null, string? errorType = null) =>
+        new(service, status, errorCode, errorType, requestId, clientRequestId, retryAfter, rawBody);
+}

@@ -157,7 +157,7 @@ internal sealed class ServiceChannel
     {
         string? apiKey = _options.ApiKey;
         string? requestId = context.Response is { } response ? ServiceErrors.RequestIdFrom(response.Headers) : null;
-        var details = new ServiceErrorDetails(Service, context.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
+        var details = ServiceErrorDetails.Of(Service, context.StatusCode, requestId, context.ClientRequestId);
         string path = request.RequestUri?.GetLeftPart(UriPartial.Path) ?? string.Empty;
         string when = context.Response is null ? "before a response arrived" : "while its body was read";
         Exception inner = ServiceErrors.SafeInner(exception, apiKey);

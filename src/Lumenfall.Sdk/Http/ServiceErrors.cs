@@ -24,8 +24,8 @@ internal static class ServiceErrors
         ImageService service, HttpResponseMessage response, string? clientRequestId, string? apiKey, TimeProvider time, CancellationToken cancellationToken)
     {
         byte[] body = await ReadBoundedAsync(response.Content, ReadLimit, cancellationToken).ConfigureAwait(false);
-        var details = new ServiceErrorDetails(
-            service, response.StatusCode, null, null, RequestIdFrom(response.Headers), clientRequestId,
+        var details = ServiceErrorDetails.Of(
+            service, response.StatusCode, RequestIdFrom(response.Headers), clientRequestId,
             RetryAfterFrom(response.Headers, time), body.Length == 0 ? null : JsonText.Decode(body));
         ErrorBody error = ErrorBody.Parse(body);
         if (error.Type is null && Header(response.Headers, "X-Fal-Error-Type") is string falType)

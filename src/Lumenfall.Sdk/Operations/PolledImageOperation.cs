@@ -313,7 +313,7 @@ internal sealed class PolledImageOperation : ImageOperation
 
     private LumenfallOperationFailedException Failed(string message, ImageOperationStatus status, string? code, string? type, Exception? inner) =>
         new LumenfallOperationFailedException(message, status, inner)
-            .With<LumenfallOperationFailedException>(new ServiceErrorDetails(Service, null, ServiceErrors.Cap(code, 200), ServiceErrors.Cap(type, 200), Id, null, null, null))
+            .With<LumenfallOperationFailedException>(ServiceErrorDetails.Of(Service, requestId: Id, errorCode: ServiceErrors.Cap(code, 200), errorType: ServiceErrors.Cap(type, 200)))
             .ForOperation<LumenfallOperationFailedException>(Id, RehydrationToken);
 
     private IReadOnlyList<OperationLog> Apply(OperationSnapshot snapshot)

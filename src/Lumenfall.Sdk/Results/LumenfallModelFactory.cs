@@ -126,7 +126,7 @@ public static class LumenfallModelFactory
         string? rehydrationToken = null)
     {
         LumenfallException exception = ServiceErrors.Create(
-            new ServiceErrorDetails(service, status, null, null, requestId, null, retryAfter, null),
+            ServiceErrorDetails.Of(service, status, requestId, retryAfter: retryAfter),
             ErrorBody.Empty with { Message = message, Code = errorCode },
             apiKey: null);
         return operationId is null ? exception : exception.ForOperation<LumenfallException>(operationId, rehydrationToken);

@@ -193,7 +193,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     {
         LumenfallImagesResponse body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         string? requestId = ServiceErrors.RequestIdFrom(response.Headers) ?? Text(body.Id);
-        var details = new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null);
+        var details = ServiceErrorDetails.Of(Service, response.StatusCode, requestId, context.ClientRequestId);
 
         ErrorBody? error = body.Error is JsonElement element ? ErrorBody.FromErrorValue(element, Text(body.ErrorCode)) : null;
         if (error is null && Text(body.ErrorCode) is string flatCode && (body.Data is null || body.Data.Count == 0))

@@ -89,9 +89,6 @@ internal sealed class LumenfallModelData
 
 internal sealed class LumenfallCostEstimate
 {
-    [JsonPropertyName("estimated")]
-    public bool? Estimated { get; set; }
-
     [JsonPropertyName("model")]
     public string? Model { get; set; }
 

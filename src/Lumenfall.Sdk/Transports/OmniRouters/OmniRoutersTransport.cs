@@ -33,10 +33,10 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         {
             OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
             string? requestId = WireImages.Text(body.Id) ?? WireImages.Text(body.TaskId) ?? ServiceErrors.RequestIdFrom(response.Headers);
-            ThrowIfError(body, new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null));
+            ThrowIfError(body, ServiceErrorDetails.Of(Service, response.StatusCode, requestId, context.ClientRequestId));
             return ToResult(request.ModelId, body, requestId, context)
                 ?? throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")
-                    .With<LumenfallException>(new ServiceErrorDetails(Service, response.StatusCode, null, null, requestId, context.ClientRequestId, null, null));
+                    .With<LumenfallException>(ServiceErrorDetails.Of(Service, response.StatusCode, requestId, context.ClientRequestId));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -51,7 +51,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             async (response, context, token) =>
             {
                 OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
-                ThrowIfError(body, new ServiceErrorDetails(Service, response.StatusCode, null, null, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId, null, null));
+                ThrowIfError(body, ServiceErrorDetails.Of(Service, response.StatusCode, ServiceErrors.RequestIdFrom(response.Headers), context.ClientRequestId));
                 string? taskId = WireImages.Text(body.TaskId) ?? WireImages.Text(body.Id);
                 if (!ServerUrls.IsSafeId(taskId, options.ApiKey))
                 {

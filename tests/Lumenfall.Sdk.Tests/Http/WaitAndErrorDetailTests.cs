@@ -6,8 +6,8 @@ using static Lumenfall.Sdk.Tests.TestSupport.ServiceHarness;
 
 namespace Lumenfall.Sdk.Tests.Http;
 
-/// <summary>Edges found in review: throttled polls, budgets, real media types, header-only error types, safe names.</summary>
-public class ReviewFixTests
+/// <summary>Throttled polls wait as asked, retries stay within the call's budget, masks are checked by their bytes, error types come from headers, saved names are safe.</summary>
+public class WaitAndErrorDetailTests
 {
     private const string Queue = "https://queue.fal.run/fal-ai/omnigen-v1";
     private const string Status = Queue + "/requests/r1/status";
