@@ -12,4 +12,7 @@ public sealed record CostEstimate(string? Model, string? Provider, long TotalCos
 {
     /// <summary>Gets the total in <see cref="Currency"/>.</summary>
     public decimal TotalCost => TotalCostMicros / 1_000_000m;
+
+    /// <summary>Gets the HTTP response the estimate was read from (status, key-free headers, request ids).</summary>
+    public ResponseInfo? Response { get; init; }
 }

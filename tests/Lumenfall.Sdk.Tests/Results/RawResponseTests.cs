@@ -36,6 +36,19 @@ public class RawResponseTests
     }
 
     [Fact]
+    public async Task A_model_and_a_cost_estimate_carry_their_responses()
+    {
+        var harness = new ServiceHarness();
+        harness.Respond(HttpMethod.Get, LumenfallBase + "/models/flux.2-dev", """{"id":"flux.2-dev"}""", HttpStatusCode.OK, ("X-Lumenfall-Request-Id", "req_m"));
+        harness.Respond(HttpMethod.Post, LumenfallBase + "/images/generations?dryRun=true", """{"total_cost_micros":30000}""", HttpStatusCode.OK, ("X-Lumenfall-Request-Id", "req_c"));
+
+        ServiceModel model = await harness.Client.GetModelAsync("flux.2-dev");
+        CostEstimate cost = await harness.Client.EstimateCostAsync(new Flux2DevGenerationRequest("x"));
+
+        (model.Response!.RequestId, cost.Response!.RequestId, cost.TotalCost).Should().Be(("req_m", "req_c", 0.03m));
+    }
+
+    [Fact]
     public async Task A_fal_result_carries_the_jobs_metrics()
     {
         var harness = new ServiceHarness();

@@ -34,7 +34,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     public async Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken)
     {
         using HttpRequestMessage message = await CreateImageRequestAsync(request, dryRun: true, cancellationToken).ConfigureAwait(false);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
             LumenfallCostEstimate body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallCostEstimate, channel.MaxResponseBytes, token).ConfigureAwait(false);
             return new CostEstimate(
@@ -44,7 +44,10 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
                 Text(body.Currency),
                 (body.Components ?? []).Select((c, i) => c is null
                     ? throw WireImages.NullItem(Service, $"components[{i}]", null, null)
-                    : new CostComponent(Text(c.Type), Text(c.Metric), c.Quantity, c.BillableQuantity, c.UnitPrice, c.TotalCost)).ToList());
+                    : new CostComponent(Text(c.Type), Text(c.Metric), c.Quantity, c.BillableQuantity, c.UnitPrice, c.TotalCost)).ToList())
+            {
+                Response = context.Info,
+            };
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -58,7 +61,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             return (IReadOnlyList<ServiceModel>)(body.Data ?? [])
                 .Select((m, i) => m ?? throw WireImages.NullItem(Service, $"data[{i}]", null, null))
                 .Where(m => !string.IsNullOrEmpty(m.Id))
-                .Select(ToModel)
+                .Select(m => ToModel(m))
                 .ToList();
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -67,10 +70,10 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId)));
         message.Headers.Accept.Add(Json);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
             LumenfallModelData body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallModelData, channel.MaxResponseBytes, token).ConfigureAwait(false);
-            return ToModel(string.IsNullOrEmpty(body.Id) ? new LumenfallModelData { Id = modelId, Created = body.Created, OwnedBy = body.OwnedBy, Name = body.Name, Description = body.Description, Extra = body.Extra } : body);
+            return ToModel(string.IsNullOrEmpty(body.Id) ? new LumenfallModelData { Id = modelId, Created = body.Created, OwnedBy = body.OwnedBy, Name = body.Name, Description = body.Description, Extra = body.Extra } : body, context.Info);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -231,8 +234,9 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         };
     }
 
-    private static ServiceModel ToModel(LumenfallModelData data) => new(data.Id!)
+    private static ServiceModel ToModel(LumenfallModelData data, ResponseInfo? response = null) => new(data.Id!)
     {
+        Response = response,
         Created = WireImages.UnixTime(data.Created),
         OwnedBy = Text(data.OwnedBy),
         Name = Text(data.Name),
