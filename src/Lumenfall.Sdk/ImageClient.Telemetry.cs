@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Lumenfall.Sdk.Diagnostics;
 using Lumenfall.Sdk.Http;
 using Lumenfall.Sdk.Transports;
@@ -7,7 +6,6 @@ using Lumenfall.Sdk.Transports.Fal;
 using Lumenfall.Sdk.Transports.Lumenfall;
 using Lumenfall.Sdk.Transports.OmniRouters;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lumenfall.Sdk;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>How an <see cref="ImageInput"/> carries its image.</summary>

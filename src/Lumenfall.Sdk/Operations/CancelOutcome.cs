@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>What a remote cancel achieved. None of these is an error.</summary>

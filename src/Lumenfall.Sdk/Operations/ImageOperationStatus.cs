@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>Where a long-running image operation stands.</summary>

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>One log line an operation produced.</summary>

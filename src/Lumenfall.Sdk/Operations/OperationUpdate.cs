@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>A change seen while watching an operation.</summary>

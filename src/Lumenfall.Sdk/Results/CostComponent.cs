@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>One part of a <see cref="CostEstimate"/>, with the numbers as the service reports them.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Lumenfall.Sdk;
 
 /// <summary>What a request would cost, from the gateway's dry run (<c>?dryRun=true</c>); nothing is generated or billed.</summary>

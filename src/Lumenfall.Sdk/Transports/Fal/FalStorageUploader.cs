@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using Lumenfall.Sdk.Http;
 using Lumenfall.Sdk.Serialization;
