@@ -155,11 +155,5 @@ public sealed class LumenfallOptions
     /// <summary>Gets whether these options are a client's (read-only).</summary>
     internal bool IsFrozen => _frozen;
 
-    private void ThrowIfFrozen()
-    {
-        if (_frozen)
-        {
-            throw new InvalidOperationException("These options belong to an ImageClient and no longer change; set up a LumenfallOptions before building a client (Options returns a read-only view).");
-        }
-    }
+    private void ThrowIfFrozen() => FrozenOptions.ThrowIf(_frozen);
 }

@@ -35,11 +35,5 @@ public sealed class PollingOptions
 
     internal void Freeze() => _frozen = true;
 
-    private void ThrowIfFrozen()
-    {
-        if (_frozen)
-        {
-            throw new InvalidOperationException("These options belong to an ImageClient and no longer change; set up a LumenfallOptions before building a client (Options returns a read-only view).");
-        }
-    }
+    private void ThrowIfFrozen() => FrozenOptions.ThrowIf(_frozen);
 }

@@ -105,11 +105,5 @@ public class ServiceOptions
     }
 
     /// <summary>Refuses a change once the settings belong to a client.</summary>
-    private protected void ThrowIfFrozen()
-    {
-        if (_frozen)
-        {
-            throw new InvalidOperationException("These options belong to an ImageClient and no longer change; set up a LumenfallOptions before building a client (Options returns a read-only view).");
-        }
-    }
+    private protected void ThrowIfFrozen() => FrozenOptions.ThrowIf(_frozen);
 }
