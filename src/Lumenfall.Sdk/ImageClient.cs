@@ -69,7 +69,7 @@ public partial class ImageClient
     /// <summary>Creates a client for mocking.</summary>
     protected ImageClient()
     {
-        Options = new LumenfallOptions();
+        Options = new LumenfallOptions().Freeze();
         _transports = [];
         _logger = NullLogger.Instance;
     }
@@ -272,8 +272,14 @@ public partial class ImageClient
     private static LumenfallOptions Snapshot(LumenfallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ThrowIfInvalid(options);
-        return options.IsFrozen ? options : options.Clone().Freeze();
+        if (options.IsFrozen)
+        {
+            return options;
+        }
+
+        LumenfallOptions copy = options.Clone();   // validated after copying: a change made meanwhile cannot slip past
+        ThrowIfInvalid(copy);
+        return copy.Freeze();
     }
 
     private static void ThrowIfInvalid(LumenfallOptions options)

@@ -50,7 +50,28 @@ public class ClientOptionsTests
         harness.Requests.Single().Headers["X-Trace"].Should().Be("abc-123");
     }
 
+    [Fact]
+    public async Task A_calls_headers_never_follow_a_redirect_to_another_host()
+    {
+        var harness = new ServiceHarness();
+        harness.Script(HttpMethod.Get, Models, () =>
+        {
+            var moved = new HttpResponseMessage(HttpStatusCode.Found);
+            moved.Headers.Location = new Uri("https://elsewhere.example.com/models");
+            return moved;
+        });
+        harness.Respond(HttpMethod.Get, "https://elsewhere.example.com/models", """{"data":[]}""");
+
+        await harness.Client.ListModelsAsync(new RequestOptions { Headers = { ["X-Gateway-Token"] = "secret" } });
+
+        harness.Requests.Select(r => (r.Uri.Host, r.Headers.GetValueOrDefault("X-Gateway-Token"), r.Authorization is not null)).Should().Equal(
+            ("api.lumenfall.ai", "secret", true),
+            ("elsewhere.example.com", null, false));
+    }
+
     [Theory]
+    [InlineData("Content-Encoding", "gzip", ValidationRule.ReservedParameter)]
+    [InlineData("Proxy-Authorization", "x", ValidationRule.ReservedParameter)]
     [InlineData("X-Bad", "a\r\nX-Injected: 1", ValidationRule.HeaderValue)]
     [InlineData("Bad Name", "x", ValidationRule.HeaderValue)]
     [InlineData("Authorization", "Bearer other", ValidationRule.ReservedParameter)]

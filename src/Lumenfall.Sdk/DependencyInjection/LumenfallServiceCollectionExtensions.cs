@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Lumenfall SDK in a host: options, one HTTP client per service, and a singleton <see cref="ImageClient"/>.</summary>
+/// <summary>Registers the Lumenfall SDK in a host: options, one HTTP client per service, and a transient <see cref="ImageClient"/>.</summary>
 public static class LumenfallServiceCollectionExtensions
 {
     /// <summary>
@@ -100,9 +100,12 @@ public static class LumenfallServiceCollectionExtensions
 
         builder.DownloadHttpClient = AddHttpClient(services, name, null);
 
+        services.TryAddSingleton(provider => new LumenfallOptionsSnapshots(
+            provider.GetRequiredService<IOptionsMonitor<LumenfallOptions>>(), provider.GetService<ILoggerFactory>()));
+
         ImageClient Create(IServiceProvider provider)
         {
-            LumenfallOptions resolved = OptionsOf(provider, name);
+            LumenfallOptions resolved = provider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name);
             var factory = provider.GetRequiredService<IHttpClientFactory>();
             return new ImageClient(resolved, service => factory.CreateClient(ClientName(name, service)), provider.GetService<ILoggerFactory>());
         }
@@ -138,9 +141,6 @@ public static class LumenfallServiceCollectionExtensions
         http.AddHttpMessageHandler(provider => new ResilienceHandler(LoggerOf(provider)));
         return http;
     }
-
-    private static LumenfallOptions OptionsOf(IServiceProvider provider, string name) =>
-        provider.GetRequiredService<IOptionsMonitor<LumenfallOptions>>().Get(name);
 
     private static ILogger LoggerOf(IServiceProvider provider) =>
         provider.GetService<ILoggerFactory>()?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;

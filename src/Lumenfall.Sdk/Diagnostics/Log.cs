@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Sending {Model} with {Parameter} as given at validation level {Level}: {Problem} (rule {Rule}).")]
     public static partial void ValidationRelaxed(ILogger logger, string model, string parameter, ValidationLevel level, string problem, string rule);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The reloaded Lumenfall options are not usable and were ignored; new clients keep the previous settings: {Problems}")]
+    public static partial void ReloadIgnored(ILogger logger, string problems);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Retrying {Method} {Url} (attempt {Attempt}) after {DelayMs} ms: {Reason}. Client request id {ClientRequestId}.")]
     public static partial void Retrying(ILogger logger, string method, string url, int attempt, long delayMs, string reason, string? clientRequestId);
 

@@ -88,7 +88,7 @@ public class LumenfallException : Exception
     }
 
     /// <summary>Fills in which call failed, where the exception does not say yet.</summary>
-    internal void FillCall(ImageService service, string clientRequestId, string? requestId, ResponseInfo? response = null)
+    internal void FillCall(ImageService service, string? clientRequestId, string? requestId, ResponseInfo? response = null)
     {
         _response ??= response;
         _service ??= service;

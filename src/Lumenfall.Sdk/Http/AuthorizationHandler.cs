@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 namespace Lumenfall.Sdk.Http;
 
 /// <summary>
-/// Adds the key a request carries (its <see cref="CallSettings"/>, from the client that sent it) only when the request
-/// goes to one of that service's own hosts (same scheme, host and port as a configured endpoint). Image downloads, CDN
+/// Adds the key (and the call's extra headers) a request carries (its <see cref="CallSettings"/>, from the client that
+/// sent it) only when the request goes to one of that service's own hosts (same scheme, host and port as a configured endpoint). Image downloads, CDN
 /// URLs and redirects elsewhere never see the key. The handler holds no settings of its own, so under a host it can
 /// never pair one client's endpoints with another configuration's key.
 /// </summary>
@@ -34,11 +34,26 @@ internal sealed class AuthorizationHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = null;
-        if (request.Options.TryGetValue(CallSettings.Key, out CallSettings? settings)
-            && settings is { AuthScheme: { } scheme, ApiKey: { Length: > 0 } key }
-            && IsOwnHost(request.RequestUri, settings.Endpoints))
+        if (!request.Options.TryGetValue(CallSettings.Key, out CallSettings? settings) || settings is null)
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        bool own = IsOwnHost(request.RequestUri, settings.Endpoints);
+        if (own && settings is { AuthScheme: { } scheme, ApiKey: { Length: > 0 } key })
         {
             request.Headers.Authorization = new AuthenticationHeaderValue(scheme, key);
+        }
+
+        // A call's extra headers follow the key's rule: every hop is checked again, so a redirect, an upload URL or a
+        // status URL on another host never receives them.
+        foreach ((string name, string value) in settings.Headers ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>())
+        {
+            request.Headers.Remove(name);
+            if (own)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         return base.SendAsync(request, cancellationToken);

@@ -10,7 +10,9 @@ namespace Lumenfall.Sdk.Http;
 /// <param name="Endpoints">The base URLs the key may be sent to.</param>
 /// <param name="Retry">How the request is retried.</param>
 /// <param name="Time">The client's clock.</param>
-internal sealed record CallSettings(string? AuthScheme, string? ApiKey, IReadOnlyList<Uri> Endpoints, RetryOptions Retry, TimeProvider Time)
+/// <param name="Headers">The call's extra headers (<see cref="RequestOptions.Headers"/>): sent, like the key, only to the service's own hosts.</param>
+internal sealed record CallSettings(
+    string? AuthScheme, string? ApiKey, IReadOnlyList<Uri> Endpoints, RetryOptions Retry, TimeProvider Time, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public static readonly HttpRequestOptionsKey<CallSettings> Key = new("Lumenfall.Sdk.CallSettings");
 }

@@ -90,17 +90,11 @@ internal sealed class ServiceChannel
         }
 
         RequestOptions? call = RequestOptions.Current;
-        foreach ((string name, string value) in call?.Headers ?? (IEnumerable<KeyValuePair<string, string>>)[])
-        {
-            request.Headers.Remove(name);
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
         string clientRequestId = Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
         request.Options.Set(PurposeKey, purpose);
-        request.Options.Set(CallSettings.Key, call?.Retry is { } retry ? _settings with { Retry = retry } : _settings);
+        request.Options.Set(CallSettings.Key, call is null ? _settings : _settings with { Retry = call.Retry ?? _settings.Retry, Headers = call.Headers.Count == 0 ? null : call.HeaderSnapshot });
 
         TimeSpan timeout = call?.Timeout ?? (purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout);
         using var timeoutSource = new CancellationTokenSource(timeout, Time);

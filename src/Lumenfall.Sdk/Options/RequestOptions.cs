@@ -13,14 +13,19 @@ public sealed class RequestOptions
     private static readonly AsyncLocal<RequestOptions?> Ambient = new();
 
     private static readonly string[] ReservedHeaders =
-        ["Authorization", "Host", "Content-Type", "Content-Length", "Transfer-Encoding", "Connection", ServiceChannel.ClientRequestIdHeader, "Cookie"];
+        ["Authorization", "Host", "Transfer-Encoding", "Connection", "TE", "Trailer", "Upgrade", "Keep-Alive", "Expect", ServiceChannel.ClientRequestIdHeader, "Cookie"];
 
-    /// <summary>Gets extra headers sent with every request of the call, for example a tracing header your gateway needs.</summary>
+    /// <summary>
+    /// Gets extra headers sent with every request of the call to the service's own hosts (never to a redirect, upload or
+    /// download elsewhere), for example a tracing header your gateway needs. <c>Authorization</c>, <c>Host</c>,
+    /// <c>Content-*</c>, <c>Proxy-*</c>, hop-by-hop headers, <c>Cookie</c> and <c>X-Client-Request-Id</c> are refused.
+    /// </summary>
     public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Gets or sets the timeout of each request of the call, instead of the service's <see cref="ServiceOptions.GenerationTimeout"/>
-    /// or <see cref="ServiceOptions.RequestTimeout"/>; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever.
+    /// Gets or sets the timeout of each HTTP request of the call, instead of the service's <see cref="ServiceOptions.GenerationTimeout"/>
+    /// or <see cref="ServiceOptions.RequestTimeout"/>; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits forever. The
+    /// whole wait for a queued job stays bounded by <see cref="PollingOptions.OperationTimeout"/> (or your token).
     /// </summary>
     public TimeSpan? Timeout { get; set; }
 
@@ -30,6 +35,9 @@ public sealed class RequestOptions
     /// <summary>Gets or sets how strictly the call's request is checked, over <see cref="ImageRequest.Validation"/> and <see cref="LumenfallOptions.Validation"/>.</summary>
     public ValidationLevel? Validation { get; set; }
 
+    /// <summary>The frozen copy's headers, for the handlers.</summary>
+    internal IReadOnlyDictionary<string, string> HeaderSnapshot => (IReadOnlyDictionary<string, string>)Headers;
+
     /// <summary>The options of the call in progress on this async flow, if any.</summary>
     internal static RequestOptions? Current => Ambient.Value;
 
@@ -38,11 +46,7 @@ public sealed class RequestOptions
     internal static Scope Enter(RequestOptions? options)
     {
         RequestOptions? previous = Ambient.Value;
-        if (options is not null)
-        {
-            Ambient.Value = options.Checked();
-        }
-
+        Ambient.Value = options?.Checked();   // a call without options never inherits an outer call's
         return new Scope(previous);
     }
 
@@ -56,7 +60,8 @@ public sealed class RequestOptions
             {
                 errors.Add(new ValidationError($"headers[{name}]", ValidationRule.HeaderValue, "a header name must be an HTTP token (letters, digits and !#$%&'*+-.^_`|~)"));
             }
-            else if (ReservedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            else if (ReservedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)
+                || name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase))
             {
                 errors.Add(new ValidationError($"headers[{name}]", ValidationRule.ReservedParameter, "is set by the SDK and cannot be replaced"));
             }

@@ -11,6 +11,16 @@ public sealed record CostEstimate(string? Model, string? Provider, long TotalCos
     /// <summary>Gets the total in <see cref="Currency"/>.</summary>
     public decimal TotalCost => TotalCostMicros / 1_000_000m;
 
-    /// <summary>Gets the HTTP response the estimate was read from (status, key-free headers, request ids).</summary>
+    /// <summary>Gets the HTTP response the estimate was read from (status, key-free headers, request ids); not part of equality.</summary>
     public ResponseInfo? Response { get; init; }
+
+    /// <summary>Two estimates are equal when they say the same thing, whichever responses carried them.</summary>
+    /// <param name="other">The other estimate.</param>
+    /// <returns>Whether they are equal.</returns>
+    public bool Equals(CostEstimate? other) =>
+        other is not null && Model == other.Model && Provider == other.Provider && TotalCostMicros == other.TotalCostMicros
+        && Currency == other.Currency && Components.SequenceEqual(other.Components);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Model, Provider, TotalCostMicros, Currency, Components.Count);
 }

@@ -114,6 +114,7 @@ public static class LumenfallModelFactory
     /// <param name="service">The service.</param>
     /// <param name="operationId">The operation the failure belongs to.</param>
     /// <param name="rehydrationToken">The operation's token.</param>
+    /// <param name="response">The HTTP response it came from (see <see cref="ResponseInfo(HttpStatusCode, IReadOnlyDictionary{string, string}?, string?, string?)"/>).</param>
     /// <returns>The exception, for example a <see cref="LumenfallRateLimitException"/> for 429.</returns>
     public static LumenfallException ServiceException(
         HttpStatusCode status,
@@ -123,12 +124,14 @@ public static class LumenfallModelFactory
         TimeSpan? retryAfter = null,
         ImageService service = ImageService.Lumenfall,
         string? operationId = null,
-        string? rehydrationToken = null)
+        string? rehydrationToken = null,
+        ResponseInfo? response = null)
     {
         LumenfallException exception = ServiceErrors.Create(
             ServiceErrorDetails.Of(service, status, requestId, retryAfter: retryAfter),
             ErrorBody.Empty with { Message = message, Code = errorCode },
             apiKey: null);
+        exception.FillCall(service, response?.ClientRequestId!, requestId, response);
         return operationId is null ? exception : exception.ForOperation<LumenfallException>(operationId, rehydrationToken);
     }
 

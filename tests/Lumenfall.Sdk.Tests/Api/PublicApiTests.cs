@@ -46,7 +46,8 @@ public class PublicApiTests
         var lines = new List<string>();
         foreach (Type type in assembly.GetExportedTypes())
         {
-            string kind = type.IsEnum ? "enum" : type.IsInterface ? "interface" : type.IsValueType ? "struct" : type.IsAbstract && type.IsSealed ? "static class" : "class";
+            string kind = type.IsEnum ? "enum" : type.IsInterface ? "interface" : type.IsValueType ? "struct"
+                : type.IsAbstract && type.IsSealed ? "static class" : type.IsSealed ? "sealed class" : type.IsAbstract ? "abstract class" : "class";
             IEnumerable<string> bases = new[] { type.BaseType }.Where(b => b is not null && b != typeof(object) && b != typeof(ValueType) && b != typeof(Enum))
                 .Select(b => Name(b!)).Concat(type.GetInterfaces().Select(Name).Order(StringComparer.Ordinal));
             string header = $"{kind} {Name(type)}{(bases.Any() ? " : " + string.Join(", ", bases) : string.Empty)}";
@@ -78,17 +79,22 @@ public class PublicApiTests
     {
         ConstructorInfo ctor => $"{Access(ctor)}ctor({Parameters(ctor)})",
         MethodInfo method when method.Name == "<Clone>$" => null,
-        MethodInfo method => $"{Access(method)}{(method.IsStatic ? "static " : method.IsAbstract ? "abstract " : method.IsVirtual && !method.IsFinal ? "virtual " : string.Empty)}{Name(method.ReturnType)} {method.Name}{(method.IsGenericMethod ? "<" + string.Join(", ", method.GetGenericArguments().Select(Name)) + ">" : string.Empty)}({Parameters(method)})",
-        PropertyInfo property => $"{(property.GetMethod?.IsStatic == true ? "static " : string.Empty)}{Name(property.PropertyType)} {property.Name} {{ {string.Join(" ", property.GetAccessors(nonPublic: true).Where(a => a.IsPublic || a.IsFamily || a.IsFamilyOrAssembly).Select(a => (a.IsFamily ? "protected " : string.Empty) + (a.Name.StartsWith("get_", StringComparison.Ordinal) ? "get;" : a.ReturnParameter.GetRequiredCustomModifiers().Any(m => m.Name == "IsExternalInit") ? "init;" : "set;")).Order(StringComparer.Ordinal))} }}",
-        FieldInfo field => $"{(field.IsLiteral ? "const " : field.IsStatic ? "static " : string.Empty)}{Name(field.FieldType)} {field.Name}{(field.IsLiteral ? " = " + field.GetRawConstantValue() : string.Empty)}",
+        MethodInfo method => $"{Access(method)}{Modifier(method)}{Name(method.ReturnType)} {method.Name}{(method.IsGenericMethod ? "<" + string.Join(", ", method.GetGenericArguments().Select(Name)) + ">" : string.Empty)}({Parameters(method)})",
+        PropertyInfo property => $"{Modifier(property.GetMethod ?? property.SetMethod!)}{Name(property.PropertyType)} {property.Name} {{ {string.Join(" ", property.GetAccessors(nonPublic: true).Where(a => a.IsPublic || a.IsFamily || a.IsFamilyOrAssembly).Select(a => (a.IsFamily ? "protected " : string.Empty) + (a.Name.StartsWith("get_", StringComparison.Ordinal) ? "get;" : a.ReturnParameter.GetRequiredCustomModifiers().Any(m => m.Name == "IsExternalInit") ? "init;" : "set;")).Order(StringComparer.Ordinal))} }}",
+        FieldInfo field => $"{(field.IsLiteral ? "const " : field.IsStatic ? "static " : string.Empty)}{Name(field.FieldType)} {field.Name}{(field.IsLiteral ? " = " + Invariant(field.GetRawConstantValue()) : string.Empty)}",
         EventInfo e => $"event {Name(e.EventHandlerType!)} {e.Name}",
         _ => null,
     };
 
     private static string Access(MethodBase method) => method.IsFamily ? "protected " : string.Empty;
 
+    private static string Modifier(MethodInfo method) =>
+        method.IsStatic ? "static " : method.IsAbstract ? "abstract " : method.IsVirtual && !method.IsFinal ? "virtual " : string.Empty;
+
     private static string Parameters(MethodBase method) =>
-        string.Join(", ", method.GetParameters().Select(p => $"{Name(p.ParameterType)} {p.Name}{(p.HasDefaultValue ? " = " + (p.DefaultValue ?? "null") : string.Empty)}"));
+        string.Join(", ", method.GetParameters().Select(p => $"{Name(p.ParameterType)} {p.Name}{(p.HasDefaultValue ? " = " + Invariant(p.DefaultValue) : string.Empty)}"));
+
+    private static string Invariant(object? value) => value is null ? "null" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!;
 
     private static string Name(Type type)
     {

@@ -67,6 +67,27 @@ public class AddLumenfallTests
             ("new.example.com", "lmnfl_new.key"));
     }
 
+    [Fact]
+    public async Task A_reload_that_leaves_the_options_unusable_is_ignored_and_clients_keep_the_last_good_settings()
+    {
+        var source = new ReloadableSource(new Dictionary<string, string?>
+        {
+            ["Lumenfall:Lumenfall:ApiKey"] = "lmnfl_good.key",
+            ["Lumenfall:Lumenfall:Endpoint"] = "https://good.example.com/v1",
+        });
+        IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
+        (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
+            services.AddLumenfall(configuration).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
+        _ = provider.GetRequiredService<ImageClient>();
+
+        // Microsoft.Extensions.Options reports the bad values on the reloading thread; the clients are not affected.
+        FluentActions.Invoking(() => source.Change(("Lumenfall:Lumenfall:Endpoint", "http://insecure.example.com/v1")))
+            .Should().Throw<Exception>().Where(e => e.ToString().Contains("OptionsValidationException", StringComparison.Ordinal));
+        await provider.GetRequiredService<ImageClient>().ListModelsAsync();
+
+        sent.Single().RequestUri!.Host.Should().Be("good.example.com");
+    }
+
     /// <summary>An in-memory configuration source whose values can change, signalling a reload.</summary>
     private sealed class ReloadableSource(Dictionary<string, string?> initial) : ConfigurationProvider, IConfigurationSource
     {
