@@ -5,7 +5,7 @@ namespace Lumenfall.Sdk.Testing.Fakes;
 /// <summary>A queued fal job or OmniRouters task: its input and how far it has got (one step per status look).</summary>
 internal sealed class FakeJob(string id, string app, JsonObject input, (string Message, string Type)? failure)
 {
-    private int _step = -1;
+    private int _step;   // the submit reply is the first look (step 0), so a job completes on status look QueuedPolls + RunningPolls
 
     public string Id { get; } = id;
 

@@ -1,6 +1,10 @@
 namespace Lumenfall.Sdk;
 
-/// <summary>How often a client polls an operation.</summary>
+/// <summary>
+/// How often a client polls an operation. The default schedule waits 0.5 s, then doubles each wait up to 5 s
+/// (0.5, 1, 2, 4, 5, 5, … s): a job that finishes is seen at most one wait later, and a job of duration T costs at
+/// most ⌈T / 5 s⌉ + 3 status requests.
+/// </summary>
 public sealed class PollingOptions
 {
     /// <summary>Gets or sets the first wait between polls.</summary>
@@ -9,8 +13,8 @@ public sealed class PollingOptions
     /// <summary>Gets or sets the longest wait between polls.</summary>
     public TimeSpan MaxInterval { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Gets or sets how much each wait grows over the last (1 keeps it constant).</summary>
-    public double BackoffMultiplier { get; set { ThrowIfFrozen(); field = value; } } = 1.5;
+    /// <summary>Gets or sets how much each wait grows over the last (default 2; 1 keeps it constant).</summary>
+    public double BackoffMultiplier { get; set { ThrowIfFrozen(); field = value; } } = 2;
 
     /// <summary>Gets or sets the most time <see cref="ImageClient.GenerateAsync(ImageRequest, CancellationToken)"/> waits for a queued job (default 30 minutes).</summary>
     public TimeSpan OperationTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMinutes(30);

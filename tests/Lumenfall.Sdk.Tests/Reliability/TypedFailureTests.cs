@@ -267,9 +267,9 @@ public class TypedFailureTests
     /// Advances fake time through every poll wait until <paramref name="task"/> ends. Waits of 30 s or more (the
     /// per-request timeouts) are never advanced, so no request times out by accident.
     /// </summary>
-    internal static async Task<T> DriveAsync<T>(ServiceHarness harness, Task<T> task)
+    internal static async Task<T> DriveAsync<T>(ServiceHarness harness, Task<T> task, int maxSteps = 50)
     {
-        for (int i = 0; i < 50 && !task.IsCompleted; i++)
+        for (int i = 0; i < maxSteps && !task.IsCompleted; i++)
         {
             Task<TimeSpan> next = harness.Time.NextTimerAsync(d => d < TimeSpan.FromSeconds(30));
             if (await Task.WhenAny(task, next) == next)

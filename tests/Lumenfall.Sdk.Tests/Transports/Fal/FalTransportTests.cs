@@ -76,7 +76,7 @@ public class FalTransportTests
 
         ImageGenerationResult result = await wait;
 
-        intervals.Should().Equal(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(750), TimeSpan.FromMilliseconds(1125), TimeSpan.FromMilliseconds(1688));
+        intervals.Should().Equal(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
         harness.To(Status).Should().HaveCount(4).And.OnlyContain(r => r.Uri.Query == "?logs=1" && r.Authorization == "Key " + FalKey);
         harness.To(Requests).Should().ContainSingle("the result is fetched once from response_url");
         updates.Select(u => (u.Status, u.QueuePosition, u.RawStatus)).Should().Equal(
@@ -123,7 +123,7 @@ public class FalTransportTests
         }
 
         await run;
-        intervals.Select(i => i.TotalMilliseconds).Should().Equal(500, 750, 1125, 1688, 2531, 3797, 5000, 8000);
+        intervals.Select(i => i.TotalMilliseconds).Should().Equal(500, 1000, 2000, 4000, 5000, 5000, 5000, 8000);
     }
 
     [Fact]
@@ -397,9 +397,9 @@ public class FalTransportTests
         harness.RespondSequence(HttpMethod.Get, Status, new Reply(InQueue(1), HttpStatusCode.Accepted));
 
         Task<ImageGenerationResult> run = harness.Client.GenerateAsync(new OmniGenV1Request("x"));
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 3; i++)
         {
-            await harness.Time.AdvanceToNextTimerAsync(TimeSpan.FromSeconds(2));
+            await harness.Time.AdvanceToNextTimerAsync(TimeSpan.FromSeconds(2));   // polls at 0.5 s and 1.5 s; the 2 s wait is cut at 3 s
         }
 
         LumenfallTimeoutException error = (await FluentActions.Awaiting(() => run).Should().ThrowAsync<LumenfallTimeoutException>()).Which;
