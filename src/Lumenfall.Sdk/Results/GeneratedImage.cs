@@ -71,8 +71,10 @@ public sealed class GeneratedImage
     /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
     public async Task<Stream> OpenReadAsync(CancellationToken cancellationToken = default)
     {
-        (byte[] bytes, _) = await LoadAsync(cancellationToken).ConfigureAwait(false);
-        return new MemoryStream(bytes, writable: false);
+        (ReadOnlyMemory<byte> bytes, _) = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out ArraySegment<byte> segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(bytes.ToArray(), writable: false);
     }
 
     /// <summary>Writes the image to <paramref name="destination"/>.</summary>
@@ -84,7 +86,7 @@ public sealed class GeneratedImage
     public async Task SaveAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        (byte[] bytes, _) = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        (ReadOnlyMemory<byte> bytes, _) = await LoadAsync(cancellationToken).ConfigureAwait(false);
         await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 
@@ -104,8 +106,8 @@ public sealed class GeneratedImage
     public async Task<string> SaveAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        (byte[] bytes, string? mediaType) = await LoadAsync(cancellationToken).ConfigureAwait(false);
-        string extension = ImageMediaTypes.ToExtension(ImageMediaTypes.Detect(bytes) ?? mediaType ?? MediaType);
+        (ReadOnlyMemory<byte> bytes, string? mediaType) = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        string extension = ImageMediaTypes.ToExtension(ImageMediaTypes.Detect(bytes.Span) ?? mediaType ?? MediaType);
         string target;
         if (Directory.Exists(path))
         {
@@ -120,7 +122,13 @@ public sealed class GeneratedImage
         {
             target = WithExtension(path, extension);
         }
-        await File.WriteAllBytesAsync(target, bytes, cancellationToken).ConfigureAwait(false);
+        // Written from the image's own buffer: no copy of the image is made to save it.
+        FileStream file = new(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1, useAsync: true);
+        await using (file.ConfigureAwait(false))
+        {
+            await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+
         return target;
     }
 
@@ -129,11 +137,11 @@ public sealed class GeneratedImage
         ? $"image at {(Uri.Scheme == "data" ? "data URI" : Uri.GetLeftPart(UriPartial.Path))}"
         : $"image, {Data!.Value.Length} bytes{(MediaType is null ? string.Empty : ", " + MediaType)}";
 
-    private async Task<(byte[] Bytes, string? MediaType)> LoadAsync(CancellationToken cancellationToken)
+    private async Task<(ReadOnlyMemory<byte> Bytes, string? MediaType)> LoadAsync(CancellationToken cancellationToken)
     {
         if (Data is { } data)
         {
-            return (data.ToArray(), MediaType);
+            return (data, MediaType);
         }
 
         (byte[] bytes, string? mediaType) = await Downloader.DownloadAsync(Uri!.OriginalString, cancellationToken).ConfigureAwait(false);

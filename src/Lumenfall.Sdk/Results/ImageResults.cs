@@ -11,14 +11,15 @@ internal static class ImageResults
     /// </summary>
     /// <exception cref="LumenfallUnexpectedResponseException">The URL is neither absolute http(s) nor a valid data URI; names <paramref name="field"/>.</exception>
     public static GeneratedImage Create(
-        string? url, byte[]? bytes, string? mediaType, string? revisedPrompt, ImageDownloader downloader, ImageDetails details = default, ImageService? service = null, string field = "url")
+        string? url, ReadOnlyMemory<byte>? bytes, string? mediaType, string? revisedPrompt, ImageDownloader downloader, ImageDetails details = default, ImageService? service = null, string field = "url")
     {
         Uri? uri = null;
         if (bytes is null && DataUri.IsDataUri(url))
         {
             try
             {
-                (bytes, string? declared) = DataUri.Decode(url!);
+                (byte[] decoded, string? declared) = DataUri.Decode(url!);
+                bytes = decoded;
                 mediaType = declared ?? mediaType;
             }
             catch (FormatException ex)
@@ -35,7 +36,7 @@ internal static class ImageResults
             uri = ServerUrls.Require(url, field, service);
         }
 
-        if (uri is null && bytes is not { Length: > 0 })
+        if (uri is null && bytes is not { IsEmpty: false })
         {
             throw new LumenfallUnexpectedResponseException($"{service?.ToString() ?? "The service"} sent an image in {field} with neither a URL nor bytes.")
             {
@@ -44,7 +45,7 @@ internal static class ImageResults
             };
         }
 
-        return new GeneratedImage(uri, bytes is null ? null : (ReadOnlyMemory<byte>?)bytes, mediaType, revisedPrompt)
+        return new GeneratedImage(uri, bytes, mediaType, revisedPrompt)
         {
             Downloader = downloader,
             Width = details.Width,

@@ -18,6 +18,10 @@ internal sealed class WireImageData
 
     [JsonPropertyName("revised_prompt")]
     public string? RevisedPrompt { get; set; }
+
+    /// <summary>The index of this item's image among those <see cref="Http.StreamingImagesReader"/> decoded while reading.</summary>
+    [JsonPropertyName("b64_json_ref")]
+    public int? Base64Ref { get; set; }
 }
 
 internal sealed class WireUsage
@@ -51,7 +55,8 @@ internal sealed class WireTokenDetails
 internal static class WireImages
 {
     /// <summary>The images that carry a URL or bytes, in order; a null item or an unusable URL is an unexpected response.</summary>
-    public static List<GeneratedImage> ToImages(ImageService service, List<WireImageData>? data, string? outputFormat, ImageDownloader downloader)
+    public static List<GeneratedImage> ToImages(
+        ImageService service, List<WireImageData>? data, string? outputFormat, ImageDownloader downloader, IReadOnlyList<ReadOnlyMemory<byte>>? decoded = null)
     {
         string? mediaType = ImageMediaTypes.FromFormat(outputFormat);
         var images = new List<GeneratedImage>(data?.Count ?? 0);
@@ -59,9 +64,19 @@ internal static class WireImages
         {
             WireImageData item = data![i] ?? throw NullItem(service, $"data[{i}]", null, null);
             string? url = Text(item.Url);
-            if (url is not null || item.Base64Json is not null)
+            ReadOnlyMemory<byte>? bytes = null;
+            if (item.Base64Ref is int index && decoded is not null && index >= 0 && index < decoded.Count)
             {
-                images.Add(ImageResults.Create(url, item.Base64Json, mediaType, Text(item.RevisedPrompt), downloader, default, service, $"data[{i}].url"));
+                bytes = decoded[index];
+            }
+            else if (item.Base64Json is { Length: > 0 } inline)
+            {
+                bytes = inline;
+            }
+
+            if (url is not null || bytes is not null)
+            {
+                images.Add(ImageResults.Create(url, bytes, mediaType, Text(item.RevisedPrompt), downloader, default, service, $"data[{i}].url"));
             }
         }
 

@@ -194,7 +194,8 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     private async Task<ImageGenerationResult> ReadImagesAsync(HttpResponseMessage response, CallContext context, LumenfallImageRequest request, CancellationToken cancellationToken)
     {
-        LumenfallImagesResponse body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> decoded) = await StreamingImagesReader.ReadAsync(
+            response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         string? requestId = ServiceErrors.RequestIdFrom(response.Headers) ?? Text(body.Id);
         var details = ServiceErrorDetails.Of(Service, response.StatusCode, requestId, context.ClientRequestId);
 
@@ -209,7 +210,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             throw ServiceErrors.Create(details with { RawBody = body.Error?.GetRawText() }, error, channel.Options.ApiKey);
         }
 
-        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, Text(body.OutputFormat), downloader);
+        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, Text(body.OutputFormat), downloader, decoded);
         if (images.Count == 0)
         {
             throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")

@@ -8,6 +8,10 @@ namespace Lumenfall.Sdk.Transports.Lumenfall;
 
 internal sealed class LumenfallImagesResponse
 {
+    /// <summary>The images <see cref="Http.StreamingImagesReader"/> decoded while reading (items refer to them by <c>b64_json_ref</c>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Decoded { get; set; }
+
     [JsonPropertyName("id")]
     public string? Id { get; set; }
 

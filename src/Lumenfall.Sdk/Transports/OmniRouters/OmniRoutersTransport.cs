@@ -117,8 +117,13 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         return message;
     }
 
-    private Task<OmniRoutersImagesResponse> Read(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.OmniRoutersImagesResponse, channel.MaxResponseBytes, cancellationToken);
+    private async Task<OmniRoutersImagesResponse> Read(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        (OmniRoutersImagesResponse body, List<ReadOnlyMemory<byte>> decoded) = await StreamingImagesReader.ReadAsync(
+            response, SdkJsonContext.Default.OmniRoutersImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        body.Decoded = decoded;
+        return body;
+    }
 
     private void ThrowIfError(OmniRoutersImagesResponse body, ServiceErrorDetails details)
     {
@@ -152,7 +157,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     private ImageGenerationResult? ToResult(string modelId, OmniRoutersImagesResponse body, string? requestId, CallContext context)
     {
-        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, null, downloader);
+        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, null, downloader, body.Decoded);
         return images.Count == 0
             ? null
             : new ImageGenerationResult(modelId, Service, images, requestId)

@@ -10,6 +10,10 @@ namespace Lumenfall.Sdk.Transports.OmniRouters;
 /// </summary>
 internal sealed class OmniRoutersImagesResponse
 {
+    /// <summary>The images <see cref="Http.StreamingImagesReader"/> decoded while reading (items refer to them by <c>b64_json_ref</c>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Decoded { get; set; }
+
     [JsonPropertyName("id")]
     public string? Id { get; set; }
 

@@ -1,0 +1,276 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Lumenfall.Sdk.Http;
+
+/// <summary>
+/// Reads an OpenAI-style images body (<c>{"data":[{"b64_json":"…"}]}</c>) from the response stream so that each image is
+/// decoded from base64 as its bytes arrive, straight into the buffer the result keeps: no copy of the body, no base64
+/// string, no second buffer. The rest of the body is small; it is kept as JSON in which every <c>"b64_json":"…"</c>
+/// becomes <c>"b64_json_ref":n</c> (the index of the decoded image), then read with the source-generated contract.
+/// </summary>
+internal static class StreamingImagesReader
+{
+    private const int ChunkSize = 64 * 1024;
+    private static ReadOnlySpan<byte> Key => "b64_json"u8;
+    private static ReadOnlySpan<byte> RefKey => "\"b64_json_ref\":"u8;
+
+    /// <exception cref="JsonException">The body is not JSON the contract reads, or an image is not valid base64.</exception>
+    public static async Task<(T Body, List<ReadOnlyMemory<byte>> Images)> ReadAsync<T>(
+        HttpResponseMessage response, JsonTypeInfo<T> type, long maxBytes, CancellationToken cancellationToken)
+    {
+        long? declared = response.Content.Headers.ContentLength;
+        Stream stream = await ResponseBody.OpenAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+        var scanner = new Scanner(declared);
+        await using (stream.ConfigureAwait(false))
+        {
+            byte[] chunk = new byte[ChunkSize];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                scanner.Feed(chunk.AsSpan(0, read));
+            }
+        }
+
+        scanner.Finish();
+        T? body = JsonSerializer.Deserialize(scanner.Skeleton.GetBuffer().AsSpan(0, (int)scanner.Skeleton.Length), type);
+        return (body ?? throw new JsonException("The response body is JSON null."), scanner.Images);
+    }
+
+    /// <summary>A byte-at-a-time JSON scanner that knows strings, escapes and one key: <c>b64_json</c>.</summary>
+    private sealed class Scanner(long? declared)
+    {
+        private readonly byte[] _name = new byte[Key.Length];
+        private State _state = State.Outside;
+        private int _nameLength;          // bytes of the current string kept for comparison with the key (-1: too long)
+        private long _keyStart = -1;      // where the last string that spelled the key began in the skeleton
+        private bool _escaped;
+        private byte[]? _image;           // the image being decoded
+        private int _written;
+        private readonly byte[] _carry = new byte[4];
+        private int _carried;
+
+        private enum State { Outside, InString, AfterKey, BeforeValue, InImage }
+
+        public MemoryStream Skeleton { get; } = new();
+
+        public List<ReadOnlyMemory<byte>> Images { get; } = [];
+
+        public void Feed(ReadOnlySpan<byte> bytes)
+        {
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                byte b = bytes[i];
+                switch (_state)
+                {
+                    case State.InImage:
+                    {
+                        if (_escaped)
+                        {
+                            _escaped = false;   // the escape began at the end of the last chunk
+                            Escape(b);
+                            continue;
+                        }
+
+                        // Decode the longest run of base64 up to the closing quote in one call.
+                        int end = bytes[i..].IndexOfAny((byte)'"', (byte)'\\');
+                        int run = end < 0 ? bytes.Length - i : end;
+                        Decode(bytes.Slice(i, run));
+                        i += run;
+                        if (end < 0)
+                        {
+                            return;
+                        }
+
+                        if (bytes[i] == '\\')
+                        {
+                            // JSON may escape '/' as "\/"; a base64 string holds no other escape.
+                            if (i + 1 >= bytes.Length)
+                            {
+                                _escaped = true;
+                                return;
+                            }
+
+                            Escape(bytes[++i]);
+                            continue;
+                        }
+
+                        EndImage();
+                        continue;
+                    }
+
+                    case State.InString:
+                        Skeleton.WriteByte(b);
+                        if (_escaped)
+                        {
+                            _escaped = false;
+                            _nameLength = -1;
+                        }
+                        else if (b == '\\')
+                        {
+                            _escaped = true;
+                        }
+                        else if (b == '"')
+                        {
+                            _state = _nameLength == Key.Length && _name.AsSpan().SequenceEqual(Key) ? State.AfterKey : State.Outside;
+                        }
+                        else if (_nameLength >= 0 && _nameLength < Key.Length)
+                        {
+                            _name[_nameLength++] = b;
+                        }
+                        else
+                        {
+                            _nameLength = -1;
+                        }
+
+                        continue;
+
+                    case State.AfterKey:
+                        if (b == ':')
+                        {
+                            Skeleton.WriteByte(b);
+                            _state = State.BeforeValue;
+                            continue;
+                        }
+
+                        if (IsWhitespace(b))
+                        {
+                            Skeleton.WriteByte(b);
+                            continue;
+                        }
+
+                        _state = State.Outside;   // "b64_json" was a value, not a key
+                        break;
+
+                    case State.BeforeValue:
+                        if (IsWhitespace(b))
+                        {
+                            continue;
+                        }
+
+                        if (b == '"')
+                        {
+                            StartImage();
+                            continue;
+                        }
+
+                        _state = State.Outside;   // null or another type: the contract decides
+                        break;
+                }
+
+                Skeleton.WriteByte(b);
+                if (b == '"')
+                {
+                    _state = State.InString;
+                    _nameLength = 0;
+                    _keyStart = Skeleton.Length - 1;
+                }
+            }
+        }
+
+        public void Finish()
+        {
+            if (_state == State.InImage)
+            {
+                throw new JsonException("The response ended inside an image's base64.");
+            }
+        }
+
+        private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+        private void Escape(byte escaped)
+        {
+            if (escaped != '/')
+            {
+                throw new JsonException("The image is not valid base64 (an escape other than \\/ inside b64_json).");
+            }
+
+            Decode("/"u8);
+        }
+
+        private void StartImage()
+        {
+            // Rewrite the key in the skeleton: "b64_json": → "b64_json_ref":
+            Skeleton.SetLength(_keyStart);
+            Skeleton.Write(RefKey);
+            _state = State.InImage;
+            _written = 0;
+            _carried = 0;
+            long guess = declared is long length ? Math.Min(length / 4 * 3 + 3, Array.MaxLength) : ChunkSize;
+            _image = new byte[(int)Math.Max(guess, 3)];
+        }
+
+        private void EndImage()
+        {
+            if (_carried > 0)
+            {
+                DecodeBlock(_carry.AsSpan(0, _carried), final: true);
+                _carried = 0;
+            }
+
+            if (_written == 0)
+            {
+                Skeleton.Write("null"u8);
+            }
+            else
+            {
+                Images.Add(_image.AsMemory(0, _written));
+                Skeleton.Write(System.Text.Encoding.ASCII.GetBytes((Images.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            _image = null;
+            _state = State.Outside;
+        }
+
+        /// <summary>Decodes what can be decoded now, holding back the last group: it may carry the padding of the final block.</summary>
+        private void Decode(ReadOnlySpan<byte> base64)
+        {
+            if (base64.IsEmpty)
+            {
+                return;
+            }
+
+            if (_carried > 0)
+            {
+                int take = Math.Min(4 - _carried, base64.Length);
+                base64[..take].CopyTo(_carry.AsSpan(_carried));
+                _carried += take;
+                base64 = base64[take..];
+                if (_carried < 4 || base64.IsEmpty)
+                {
+                    return;
+                }
+
+                DecodeBlock(_carry, final: false);
+                _carried = 0;
+            }
+
+            int hold = base64.Length % 4 == 0 ? 4 : base64.Length % 4;
+            int whole = base64.Length - hold;
+            if (whole > 0)
+            {
+                DecodeBlock(base64[..whole], final: false);
+            }
+
+            base64[whole..].CopyTo(_carry);
+            _carried = hold;
+        }
+
+        private void DecodeBlock(ReadOnlySpan<byte> base64, bool final)
+        {
+            int needed = _written + (base64.Length / 4 * 3) + 3;
+            if (needed > _image!.Length)
+            {
+                Array.Resize(ref _image, (int)Math.Min(Math.Max((long)_image.Length * 2, needed), Array.MaxLength));
+            }
+
+            System.Buffers.OperationStatus status = Base64.DecodeFromUtf8(base64, _image.AsSpan(_written), out int consumed, out int written, isFinalBlock: final);
+            _written += written;
+            if (status != System.Buffers.OperationStatus.Done || consumed != base64.Length)
+            {
+                throw new JsonException($"The image is not valid base64 ({status}).");
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Lumenfall.Sdk.Http;
+using Lumenfall.Sdk.Serialization;
+using Lumenfall.Sdk.Transports.Lumenfall;
+
+namespace Lumenfall.Sdk.Tests.Http;
+
+/// <summary>Images are decoded from base64 as the body streams in, whatever the chunking, into the buffer the result keeps.</summary>
+public class StreamingImagesReaderTests
+{
+    private static readonly byte[] Image = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
+
+    public static TheoryData<int> Chunks => [1, 2, 3, 5, 7, 64, 4096];
+
+    private static async Task<(LumenfallImagesResponse Body, List<ReadOnlyMemory<byte>> Images)> ReadAsync(string json, int chunk, bool declareLength = true)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        var content = new StreamContent(new ChunkedStream(bytes, chunk));
+        content.Headers.ContentLength = declareLength ? bytes.Length : null;
+        using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        return await StreamingImagesReader.ReadAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, 1 << 30, CancellationToken.None);
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public async Task Every_image_is_decoded_whatever_the_chunking(int chunk)
+    {
+        string base64 = Convert.ToBase64String(Image);
+        string escaped = base64.Replace("/", "\\/", StringComparison.Ordinal);
+        string json = $$"""{ "created": 1, "data": [ { "b64_json" : "{{base64}}", "revised_prompt": "b64_json" }, { "url": "https://x/a.png" }, { "b64_json": "{{escaped}}" }, { "b64_json": null } ], "note": "\"b64_json\":\"x\"" }""";
+
+        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> images) = await ReadAsync(json, chunk, declareLength: chunk % 2 == 0);
+
+        images.Should().HaveCount(2);
+        images.Select(i => i.ToArray()).Should().AllSatisfy(i => i.Should().Equal(Image));
+        body.Data!.Select(d => d.Base64Ref).Should().Equal(0, null, 1, null);
+        (body.Data![0].RevisedPrompt, body.Data[1].Url, body.Created).Should().Be(("b64_json", "https://x/a.png", 1L));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task Every_padding_length_decodes(int length)
+    {
+        byte[] image = Image[..length];
+
+        (_, List<ReadOnlyMemory<byte>> images) = await ReadAsync($$"""{"data":[{"b64_json":"{{Convert.ToBase64String(image)}}"}]}""", 3);
+
+        images.Single().ToArray().Should().Equal(image);
+    }
+
+    [Theory]
+    [InlineData("""{"data":[{"b64_json":"@@@@"}]}""")]
+    [InlineData("""{"data":[{"b64_json":"QUJD\nRA=="}]}""")]
+    [InlineData("""{"data":[{"b64_json":"QUJDRA==""")]
+    public async Task Invalid_or_cut_base64_is_a_json_error(string json) =>
+        await FluentActions.Awaiting(() => ReadAsync(json, 2)).Should().ThrowAsync<JsonException>();
+
+    [Fact]
+    public async Task A_declared_length_sizes_the_buffer_once()
+    {
+        string json = $$"""{"data":[{"b64_json":"{{Convert.ToBase64String(Image)}}"}]}""";
+
+        (_, List<ReadOnlyMemory<byte>> images) = await ReadAsync(json, 4096);
+
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(images.Single(), out ArraySegment<byte> segment).Should().BeTrue();
+        segment.Array!.Length.Should().BeLessThan(json.Length, "one buffer of at most three quarters of the body");
+    }
+
+    /// <summary>A body that arrives a few bytes at a time.</summary>
+    private sealed class ChunkedStream(byte[] content, int chunk) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(Math.Min(count, chunk), content.Length - _position);
+            Array.Copy(content, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
