@@ -23,14 +23,21 @@ internal static class StreamingImagesReader
         long? declared = response.Content.Headers.ContentLength;
         Stream stream = await ResponseBody.OpenAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
         var scanner = new Scanner(declared);
-        await using (stream.ConfigureAwait(false))
+        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? ChunkSize, 256, ChunkSize));
+        try
         {
-            byte[] chunk = new byte[ChunkSize];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            await using (stream.ConfigureAwait(false))
             {
-                scanner.Feed(chunk.AsSpan(0, read));
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    scanner.Feed(chunk.AsSpan(0, read));
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         scanner.Finish();
@@ -46,6 +53,8 @@ internal static class StreamingImagesReader
         private int _nameLength;          // bytes of the current string kept for comparison with the key (-1: too long)
         private long _keyStart = -1;      // where the last string that spelled the key began in the skeleton
         private bool _escaped;
+        private readonly byte[] _escape = new byte[6];
+        private int _escapeLength;
         private byte[]? _image;           // the image being decoded
         private int _written;
         private readonly byte[] _carry = new byte[4];
@@ -53,7 +62,7 @@ internal static class StreamingImagesReader
 
         private enum State { Outside, InString, AfterKey, BeforeValue, InImage }
 
-        public MemoryStream Skeleton { get; } = new();
+        public MemoryStream Skeleton { get; } = new((int)Math.Clamp(declared ?? 1024, 256, 16 * 1024));
 
         public List<ReadOnlyMemory<byte>> Images { get; } = [];
 
@@ -66,14 +75,13 @@ internal static class StreamingImagesReader
                 {
                     case State.InImage:
                     {
-                        if (_escaped)
+                        if (_escapeLength > 0)
                         {
-                            _escaped = false;   // the escape began at the end of the last chunk
-                            Escape(b);
+                            Escape(b);   // inside an escape, maybe begun in the last chunk
                             continue;
                         }
 
-                        // Decode the longest run of base64 up to the closing quote in one call.
+                        // Decode the longest run of base64 up to the closing quote or an escape in one call.
                         int end = bytes[i..].IndexOfAny((byte)'"', (byte)'\\');
                         int run = end < 0 ? bytes.Length - i : end;
                         Decode(bytes.Slice(i, run));
@@ -85,14 +93,7 @@ internal static class StreamingImagesReader
 
                         if (bytes[i] == '\\')
                         {
-                            // JSON may escape '/' as "\/"; a base64 string holds no other escape.
-                            if (i + 1 >= bytes.Length)
-                            {
-                                _escaped = true;
-                                return;
-                            }
-
-                            Escape(bytes[++i]);
+                            Escape(b: bytes[i]);
                             continue;
                         }
 
@@ -179,14 +180,33 @@ internal static class StreamingImagesReader
 
         private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
-        private void Escape(byte escaped)
+        /// <summary>
+        /// Collects one JSON escape inside the base64 (<c>\/</c>, or <c>\u002B</c> as encoders write <c>+</c>) and decodes
+        /// the character it stands for.
+        /// </summary>
+        private void Escape(byte b)
         {
-            if (escaped != '/')
+            _escape[_escapeLength++] = b;
+            if (_escapeLength == 2 && _escape[1] != 'u')
             {
-                throw new JsonException("The image is not valid base64 (an escape other than \\/ inside b64_json).");
+                _escapeLength = 0;
+                Decode(_escape[1] is (byte)'/' ? "/"u8 : throw new JsonException("The image is not valid base64 (an escape inside b64_json that is not a base64 character)."));
+                return;
             }
 
-            Decode("/"u8);
+            if (_escapeLength < 6)
+            {
+                return;
+            }
+
+            _escapeLength = 0;
+            if (!System.Buffers.Text.Utf8Parser.TryParse(_escape.AsSpan(2, 4), out ushort code, out int consumed, 'X') || consumed != 4 || code > 127)
+            {
+                throw new JsonException("The image is not valid base64 (an escape inside b64_json that is not a base64 character).");
+            }
+
+            Span<byte> one = [(byte)code];
+            Decode(one);
         }
 
         private void StartImage()

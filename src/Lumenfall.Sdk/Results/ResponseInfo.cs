@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Lumenfall.Sdk.Http;
 
 namespace Lumenfall.Sdk;
@@ -17,18 +18,30 @@ public sealed class ResponseInfo
     public ResponseInfo(HttpStatusCode status, IReadOnlyDictionary<string, IReadOnlyList<string>>? headers = null, string? requestId = null, string? clientRequestId = null)
     {
         Status = status;
-        Headers = headers is null
+        _headers = headers is null
             ? new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, IReadOnlyList<string>>(headers, StringComparer.OrdinalIgnoreCase);
         RequestId = requestId;
         ClientRequestId = clientRequestId;
     }
 
+    private ResponseInfo(HttpStatusCode status, HttpResponseMessage response, string? requestId, string? clientRequestId, string? apiKey)
+    {
+        Status = status;
+        RequestId = requestId;
+        ClientRequestId = clientRequestId;
+        _source = (response.Headers, response.Content.Headers, apiKey);
+    }
+
+    // The headers are copied (and redacted) on first use: most results are never asked for them.
+    private IReadOnlyDictionary<string, IReadOnlyList<string>>? _headers;
+    private (HttpResponseHeaders Response, HttpContentHeaders Content, string? ApiKey)? _source;
+
     /// <summary>Gets the HTTP status.</summary>
     public HttpStatusCode Status { get; }
 
     /// <summary>Gets the response and content headers by name, looked up without regard to case; never the API key.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; }
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers => _headers ??= Copy(_source!.Value);
 
     /// <summary>Gets the service's request id (<c>X-Lumenfall-Request-Id</c>, <c>x-fal-request-id</c>, <c>x-request-id</c>), when it sent one.</summary>
     public string? RequestId { get; }
@@ -45,15 +58,17 @@ public sealed class ResponseInfo
     public override string ToString() => $"{(int)Status} {Status}{(RequestId is null ? string.Empty : ", request id " + RequestId)}";
 
     /// <summary>Describes <paramref name="response"/>, with every header value holding <paramref name="apiKey"/> redacted.</summary>
-    internal static ResponseInfo From(HttpResponseMessage response, string? clientRequestId, string? apiKey)
+    internal static ResponseInfo From(HttpResponseMessage response, string? clientRequestId, string? apiKey) =>
+        new(response.StatusCode, response, ServiceErrors.Redact(ServiceErrors.RequestIdFrom(response.Headers), apiKey), clientRequestId, apiKey);
+
+    private static Dictionary<string, IReadOnlyList<string>> Copy((HttpResponseHeaders Response, HttpContentHeaders Content, string? ApiKey) source)
     {
         var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (KeyValuePair<string, IEnumerable<string>> header in response.Headers.NonValidated.Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string>)h.Value))
-                     .Concat(response.Content.Headers.NonValidated.Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string>)h.Value))))
+        foreach (KeyValuePair<string, HeaderStringValues> header in source.Response.NonValidated.Concat(source.Content.NonValidated))
         {
-            headers[header.Key] = header.Value.Select(v => ServiceErrors.Cap(ServiceErrors.Redact(v, apiKey), 1024)!).ToList();
+            headers[header.Key] = header.Value.Select(v => ServiceErrors.Cap(ServiceErrors.Redact(v, source.ApiKey), 1024)!).ToList();
         }
 
-        return new ResponseInfo(response.StatusCode, headers, ServiceErrors.Redact(ServiceErrors.RequestIdFrom(response.Headers), apiKey), clientRequestId);
+        return headers;
     }
 }

@@ -28,7 +28,7 @@ public class StreamingImagesReaderTests
     public async Task Every_image_is_decoded_whatever_the_chunking(int chunk)
     {
         string base64 = Convert.ToBase64String(Image);
-        string escaped = base64.Replace("/", "\\/", StringComparison.Ordinal);
+        string escaped = base64.Replace("/", "\\/", StringComparison.Ordinal).Replace("+", "\\u002B", StringComparison.Ordinal);
         string json = $$"""{ "created": 1, "data": [ { "b64_json" : "{{base64}}", "revised_prompt": "b64_json" }, { "url": "https://x/a.png" }, { "b64_json": "{{escaped}}" }, { "b64_json": null } ], "note": "\"b64_json\":\"x\"" }""";
 
         (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> images) = await ReadAsync(json, chunk, declareLength: chunk % 2 == 0);
