@@ -1,0 +1,44 @@
+using Lumenfall.Sdk.Benchmarks.Modes;
+using Lumenfall.Sdk.Benchmarks.Server;
+
+// Lumenfall.Sdk benchmarks: the SDK, a raw HttpClient + System.Text.Json client and OpenAI's .NET client against one
+// canned Kestrel server on 127.0.0.1. See benchmarks/README.md.
+string mode = args.Length > 0 ? args[0] : string.Empty;
+string[] rest = args.Length > 1 ? args[1..] : [];
+switch (mode)
+{
+    case "check":
+    {
+        await using BenchServer server = await BenchServer.StartAsync();
+        return await CheckMode.RunAsync(server, Console.Out);
+    }
+
+    case "serve":
+    {
+        await using BenchServer server = await BenchServer.StartAsync();
+        Console.WriteLine($"serving on {server.BaseAddress}; Ctrl+C stops");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine("""
+            usage: dotnet run -c Release --project benchmarks/Lumenfall.Sdk.Benchmarks -- <mode>
+              check                      each case once per client; exit 1 if the clients' results differ
+              serve                      run the canned server until Ctrl+C
+            """);
+        return 2;
+}
