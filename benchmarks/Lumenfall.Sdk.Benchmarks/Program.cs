@@ -13,6 +13,9 @@ switch (mode)
         return await CheckMode.RunAsync(server, Console.Out);
     }
 
+    case "bench":
+        return await BenchMode.RunAsync(rest);
+
     case "serve":
     {
         await using BenchServer server = await BenchServer.StartAsync();
@@ -38,6 +41,7 @@ switch (mode)
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project benchmarks/Lumenfall.Sdk.Benchmarks -- <mode>
               check                      each case once per client; exit 1 if the clients' results differ
+              bench [BenchmarkDotNet]    check, then BenchmarkDotNet (e.g. --filter *Url* or --anyCategories url)
               serve                      run the canned server until Ctrl+C
             """);
         return 2;
