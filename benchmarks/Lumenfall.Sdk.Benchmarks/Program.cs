@@ -16,6 +16,12 @@ switch (mode)
     case "bench":
         return await BenchMode.RunAsync(rest);
 
+    case "memory":
+        return await MemoryMode.RunAsync(Console.Out);
+
+    case "memory-child" when rest.Length == 3:
+        return await MemoryMode.ChildAsync(rest[0], rest[1], rest[2]);
+
     case "serve":
     {
         await using BenchServer server = await BenchServer.StartAsync();
@@ -42,6 +48,7 @@ switch (mode)
             usage: dotnet run -c Release --project benchmarks/Lumenfall.Sdk.Benchmarks -- <mode>
               check                      each case once per client; exit 1 if the clients' results differ
               bench [BenchmarkDotNet]    check, then BenchmarkDotNet (e.g. --filter *Url* or --anyCategories url)
+              memory                     one fresh process per client: peak working set receiving and saving the 16 MiB image
               serve                      run the canned server until Ctrl+C
             """);
         return 2;
