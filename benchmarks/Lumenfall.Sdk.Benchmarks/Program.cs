@@ -22,6 +22,9 @@ switch (mode)
     case "memory-child" when rest.Length == 3:
         return await MemoryMode.ChildAsync(rest[0], rest[1], rest[2]);
 
+    case "concurrency":
+        return await ConcurrencyMode.RunAsync(rest, Console.Out);
+
     case "serve":
     {
         await using BenchServer server = await BenchServer.StartAsync();
@@ -49,6 +52,7 @@ switch (mode)
               check                      each case once per client; exit 1 if the clients' results differ
               bench [BenchmarkDotNet]    check, then BenchmarkDotNet (e.g. --filter *Url* or --anyCategories url)
               memory                     one fresh process per client: peak working set receiving and saving the 16 MiB image
+              concurrency [--calls N]    N (default 1000) concurrent URL generations per client: wall time, failures, connections
               serve                      run the canned server until Ctrl+C
             """);
         return 2;
