@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using Lumenfall.Sdk.Benchmarks.Server;
+
+namespace Lumenfall.Sdk.Benchmarks.Modes;
+
+/// <summary>
+/// Starts the server here, runs the check against it (and stops on a mismatch), then runs BenchmarkDotNet. Each
+/// benchmark runs in BenchmarkDotNet's own child process and reaches this process's server through
+/// <see cref="ClientBenchmarks.ServerVariable"/>, so its allocations are the client's only.
+/// </summary>
+internal static class BenchMode
+{
+    /// <summary>
+    /// The job: one launch, 3 warm-up and 10 measured iterations (BenchmarkDotNet's default is up to 100; ShortRun
+    /// has 3): about 10 s per benchmark on a 2-core machine. BenchmarkDotNet's own options (--iterationCount,
+    /// --warmupCount, --launchCount, …) change it.
+    /// </summary>
+    public static Job Job(string server) => BenchmarkDotNet.Jobs.Job.Default
+        .WithId("bench")
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(10)
+        .WithEnvironmentVariables(new EnvironmentVariable(ClientBenchmarks.ServerVariable, server))
+        .AsDefault();
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        await using BenchServer server = await BenchServer.StartAsync();
+        int check = await CheckMode.RunAsync(server, Console.Out);
+        if (check != 0)
+        {
+            Console.Error.WriteLine("bench: the clients' results differ; not timing them.");
+            return check;
+        }
+
+        // Jobs given on the command line (--job short) do not carry the variable; the children inherit it from here.
+        Environment.SetEnvironmentVariable(ClientBenchmarks.ServerVariable, server.BaseAddress);
+        IConfig config = DefaultConfig.Instance.AddJob(Job(server.BaseAddress));
+        string[] switcherArgs = args.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f") ? args : [.. args, "--filter", "*"];
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(ClientBenchmarks)]).Run(switcherArgs, config).ToList();
+        return summaries.Count > 0 && summaries.All(s => !s.HasCriticalValidationErrors && s.Reports.All(r => r.Success)) ? 0 : 1;
+    }
+}
