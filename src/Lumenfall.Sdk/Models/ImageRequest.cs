@@ -157,6 +157,64 @@ public abstract record ImageRequest
         return validator.Warnings;
     }
 
+    /// <summary>
+    /// The JSON body: <paramref name="firstName"/> (for example <c>model</c>) first when given, then the record's wire
+    /// fields and <see cref="AdditionalProperties"/>. A typed record without additional properties is written straight
+    /// from its contract, with no JSON tree in between.
+    /// </summary>
+    internal byte[] ToJsonBytes(string? firstName = null, string? firstValue = null)
+    {
+        if (_additionalProperties is { Count: > 0 } || JsonTypeInfo is not { } contract)
+        {
+            JsonObject json = ToJsonObject();
+            if (firstName is not null)
+            {
+                var ordered = new JsonObject { [firstName] = firstValue };
+                foreach (string name in json.Select(p => p.Key).ToList())
+                {
+                    JsonNode? value = json[name];
+                    json.Remove(name);
+                    ordered[name] = value;
+                }
+
+                json = ordered;
+            }
+
+            return JsonSerializer.SerializeToUtf8Bytes(json, Serialization.SdkJsonContext.Default.JsonObject);
+        }
+
+        byte[] fields = JsonSerializer.SerializeToUtf8Bytes(this, contract);
+        if (firstName is null)
+        {
+            return fields;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(fields.Length + 64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(firstName, firstValue);
+            writer.Flush();
+        }
+
+        // fields is "{...}": append it after the first member, without its opening brace.
+        bool empty = fields.Length <= 2;
+        int size = buffer.WrittenCount + (empty ? 1 : fields.Length);
+        byte[] body = new byte[size];
+        buffer.WrittenSpan.CopyTo(body);
+        if (empty)
+        {
+            body[^1] = (byte)'}';
+        }
+        else
+        {
+            body[buffer.WrittenCount] = (byte)',';
+            fields.AsSpan(1).CopyTo(body.AsSpan(buffer.WrittenCount + 1));
+        }
+
+        return body;
+    }
+
     /// <summary>Serializes the JSON parameters (wire names, only the values that are set, plus <see cref="AdditionalProperties"/>).</summary>
     /// <returns>A new JSON object the caller owns; <see cref="AdditionalProperties"/> are copied, never moved.</returns>
     internal JsonObject ToJsonObject()

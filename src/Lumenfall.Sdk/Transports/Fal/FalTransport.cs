@@ -147,7 +147,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
     private async Task<ByteArrayContent> BodyAsync(FalImageRequest request, CancellationToken cancellationToken)
     {
         ImageRequest resolved = await ResolveLocalImagesAsync(request, cancellationToken).ConfigureAwait(false);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(resolved.ToJsonObject(), SdkJsonContext.Default.JsonObject));
+        var content = new ByteArrayContent(resolved.ToJsonBytes());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }

@@ -118,16 +118,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     /// <summary>The JSON body: <c>model</c> first, then the record's wire fields and additional properties.</summary>
     private static ByteArrayContent CreateJson(LumenfallImageRequest request)
     {
-        var body = new JsonObject { ["model"] = request.WireModel };
-        JsonObject fields = request.ToJsonObject();
-        foreach (string name in fields.Select(p => p.Key).ToList())
-        {
-            JsonNode? value = fields[name];
-            fields.Remove(name);
-            body[name] = value;
-        }
-
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, SdkJsonContext.Default.JsonObject));
+        var content = new ByteArrayContent(request.ToJsonBytes("model", request.WireModel));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }

@@ -111,7 +111,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     {
         var message = new HttpRequestMessage(HttpMethod.Post, channel.Url(path));
         message.Headers.Accept.Add(Json);
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request.ToJsonObject(), SdkJsonContext.Default.JsonObject));
+        var content = new ByteArrayContent(request.ToJsonBytes());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         message.Content = content;
         return message;
