@@ -25,6 +25,9 @@ switch (mode)
     case "concurrency":
         return await ConcurrencyMode.RunAsync(rest, Console.Out);
 
+    case "paired":
+        return await PairedMode.RunAsync(rest, Console.Out);
+
     case "serve":
     {
         await using BenchServer server = await BenchServer.StartAsync();
@@ -53,6 +56,7 @@ switch (mode)
               bench [BenchmarkDotNet]    check, then BenchmarkDotNet (e.g. --filter *Url* or --anyCategories url)
               memory                     one fresh process per client: peak working set receiving and saving the 16 MiB image
               concurrency [--calls N]    N (default 1000) concurrent URL generations per client: wall time, failures, connections
+              paired [--rounds N]        time ratios from interleaved rounds (median), robust to a noisy machine
               serve                      run the canned server until Ctrl+C
             """);
         return 2;
