@@ -149,8 +149,17 @@ public class FaultMatrixTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
         List<EmulatorRequest> posts = requests.Where(r => r.Method == "POST" && r.Path == mode.BillablePath).ToList();
 
         // The billable POST was sent exactly as often as the contract allows, every attempt under one client request id.
-        posts.Should().HaveCount(kind.Posts, "{0} billable POST(s) may reach the service for this fault", kind.Posts);
-        posts.Select(p => p.ClientRequestId).Distinct().Should().ContainSingle("a retry resends the same call, with the same X-Client-Request-Id");
+        // A timeout as short as the slow-answer cell's may fire before a loaded machine even delivers the POST: at most one.
+        if (kind.ShortGenerationTimeout)
+        {
+            posts.Count.Should().BeLessThanOrEqualTo(kind.Posts, "at most {0} billable POST(s) may reach the service for this fault", kind.Posts);
+        }
+        else
+        {
+            posts.Should().HaveCount(kind.Posts, "{0} billable POST(s) may reach the service for this fault", kind.Posts);
+        }
+
+        posts.Select(p => p.ClientRequestId).Distinct().Should().HaveCountLessThanOrEqualTo(1, "a retry resends the same call, with the same X-Client-Request-Id");
 
         if (kind.Throws is null)
         {
