@@ -1,3 +1,4 @@
+using Lumenfall.Sdk.Tests.TestSupport;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -69,39 +70,5 @@ public class StreamingImagesReaderTests
 
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(images.Single(), out ArraySegment<byte> segment).Should().BeTrue();
         segment.Array!.Length.Should().BeLessThan(json.Length, "one buffer of at most three quarters of the body");
-    }
-
-    /// <summary>A body that arrives a few bytes at a time.</summary>
-    private sealed class ChunkedStream(byte[] content, int chunk) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = Math.Min(Math.Min(count, chunk), content.Length - _position);
-            Array.Copy(content, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -39,7 +39,7 @@ public class ReusableRequestTests
     public async Task A_non_seekable_stream_is_read_once_and_every_send_carries_its_bytes()
     {
         var harness = Harness();
-        var stream = new ForwardOnlyStream(Image);
+        var stream = new ChunkedStream(Image);
         var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(stream, "in.png")]);
 
         await harness.Client.EstimateCostAsync(edit);
@@ -53,7 +53,7 @@ public class ReusableRequestTests
     public async Task A_non_seekable_stream_over_the_cap_is_refused_never_sent_empty()
     {
         var harness = Harness();
-        var stream = new ForwardOnlyStream([.. TestImages.Png, .. new byte[ImageInput.MaxBufferedStreamBytes]]);
+        var stream = new ChunkedStream([.. TestImages.Png, .. new byte[ImageInput.MaxBufferedStreamBytes]]);
         var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(stream, "in.png")]);
 
         LumenfallValidationException first = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit)).Should().ThrowAsync<LumenfallValidationException>()).Which;
@@ -68,7 +68,7 @@ public class ReusableRequestTests
     public async Task A_caller_who_gives_up_on_the_first_send_does_not_spoil_the_stream_for_the_next()
     {
         var harness = Harness();
-        var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(new ForwardOnlyStream(Image), "in.png")]);
+        var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(new ChunkedStream(Image), "in.png")]);
 
         await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit, new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
         await harness.Client.GenerateAsync(edit);
@@ -86,42 +86,5 @@ public class ReusableRequestTests
         copy.AdditionalProperties["more"] = true;
 
         original.AdditionalProperties.ToJsonString().Should().Be("""{"extra":{"a":1}}""");
-    }
-
-    /// <summary>A stream that can be read once, forward only, like a network body.</summary>
-    private sealed class ForwardOnlyStream(byte[] content) : Stream
-    {
-        private int _position;
-
-        public int Reads { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            Reads++;
-            int n = Math.Min(count, content.Length - _position);
-            Array.Copy(content, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
