@@ -1,20 +1,16 @@
 using System.Text.Json.Serialization;
 using Lumenfall.Sdk.Http;
-using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Transports;
 
-// The OpenAI-style image list both the Lumenfall gateway and OmniRouters answer with: data[] of url / b64_json /
+// The OpenAI-style image list both the Lumenfall gateway and OmniRouters answer with: data[] of url / b64_json (read by
+// Http/StreamingImagesReader, which leaves b64_json_ref, the index of the decoded image) /
 // revised_prompt, and token usage. Empty strings count as absent (OmniRouters sends every key, empty or not).
 
 internal sealed class WireImageData
 {
     [JsonPropertyName("url")]
     public string? Url { get; set; }
-
-    [JsonPropertyName("b64_json")]
-    [JsonConverter(typeof(Base64BytesJsonConverter))]
-    public byte[]? Base64Json { get; set; }
 
     [JsonPropertyName("revised_prompt")]
     public string? RevisedPrompt { get; set; }
@@ -68,10 +64,6 @@ internal static class WireImages
             if (item.Base64Ref is int index && decoded is not null && index >= 0 && index < decoded.Count)
             {
                 bytes = decoded[index];
-            }
-            else if (item.Base64Json is { Length: > 0 } inline)
-            {
-                bytes = inline;
             }
 
             if (url is not null || bytes is not null)
