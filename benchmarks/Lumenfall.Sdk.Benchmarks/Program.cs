@@ -25,6 +25,12 @@ switch (mode)
     case "concurrency":
         return await ConcurrencyMode.RunAsync(rest, Console.Out);
 
+    case "alloc":
+        return await AllocMode.RunAsync(Console.Out);
+
+    case "alloc-child" when rest.Length == 2:
+        return await AllocMode.ChildAsync(rest[0], rest[1]);
+
     case "paired":
         return await PairedMode.RunAsync(rest, Console.Out);
 
@@ -57,6 +63,7 @@ switch (mode)
               memory                     one fresh process per client: peak working set receiving and saving the 16 MiB image
               concurrency [--calls N]    N (default 1000) concurrent URL generations per client: wall time, failures, connections
               paired [--rounds N]        time ratios from interleaved rounds (median), robust to a noisy machine
+              alloc                      one fresh process per client: bytes per call and the types allocated (sampled)
               serve                      run the canned server until Ctrl+C
             """);
         return 2;

@@ -18,8 +18,9 @@ internal sealed class AuthorizationHandler : DelegatingHandler
             return false;
         }
 
-        foreach (Uri endpoint in endpoints)
+        for (int i = 0; i < endpoints.Count; i++)
         {
+            Uri endpoint = endpoints[i];
             if (string.Equals(endpoint.Scheme, uri.Scheme, StringComparison.OrdinalIgnoreCase)
                 && string.Equals(endpoint.IdnHost, uri.IdnHost, StringComparison.OrdinalIgnoreCase)
                 && endpoint.Port == uri.Port)
@@ -34,25 +35,28 @@ internal sealed class AuthorizationHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = null;
-        if (!request.Options.TryGetValue(CallSettings.Key, out CallSettings? settings) || settings is null)
+        if (CallRequest.SettingsOf(request) is not { } settings)
         {
             return base.SendAsync(request, cancellationToken);
         }
 
         bool own = IsOwnHost(request.RequestUri, settings.Endpoints);
-        if (own && settings is { AuthScheme: { } scheme, ApiKey: { Length: > 0 } key })
+        if (own && settings.Authorization is { } authorization)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue(scheme, key);
+            request.Headers.Authorization = authorization;
         }
 
         // A call's extra headers follow the key's rule: every hop is checked again, so a redirect, an upload URL or a
         // status URL on another host never receives them.
-        foreach ((string name, string value) in settings.Headers ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>())
+        if (settings.Headers is { Count: > 0 } headers)
         {
-            request.Headers.Remove(name);
-            if (own)
+            foreach ((string name, string value) in headers)
             {
-                request.Headers.TryAddWithoutValidation(name, value);
+                request.Headers.Remove(name);
+                if (own)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
             }
         }
 

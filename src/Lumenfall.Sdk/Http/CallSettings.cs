@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace Lumenfall.Sdk.Http;
 
 /// <summary>
@@ -14,5 +16,37 @@ namespace Lumenfall.Sdk.Http;
 internal sealed record CallSettings(
     string? AuthScheme, string? ApiKey, IReadOnlyList<Uri> Endpoints, RetryOptions Retry, TimeProvider Time, IReadOnlyDictionary<string, string>? Headers = null)
 {
-    public static readonly HttpRequestOptionsKey<CallSettings> Key = new("Lumenfall.Sdk.CallSettings");
+    /// <summary>
+    /// The <c>Authorization</c> header for <see cref="ApiKey"/>, built once and shared by every request (header values
+    /// are never changed once set); null without a scheme or key. Rebuilt if a copy changed the scheme or key.
+    /// </summary>
+    public AuthenticationHeaderValue? Authorization =>
+        AuthScheme is null || string.IsNullOrEmpty(ApiKey) ? null
+        : field is { } header && ReferenceEquals(header.Scheme, AuthScheme) && ReferenceEquals(header.Parameter, ApiKey) ? header
+        : field = new AuthenticationHeaderValue(AuthScheme, ApiKey);
+}
+
+/// <summary>
+/// A request the SDK sends. It carries what the handlers need to know about it as plain fields, not in
+/// <see cref="HttpRequestMessage.Options"/> (a dictionary and boxed values per request): its client's settings, why it
+/// is sent, and when the call's timeout runs out. A request without them (a user's own handler sending a plain
+/// <see cref="HttpRequestMessage"/> through the stack) is treated as unconfigured: no key, billable if it is a POST.
+/// </summary>
+internal sealed class CallRequest(HttpMethod method, Uri? requestUri) : HttpRequestMessage(method, requestUri)
+{
+    public CallRequest(HttpMethod method, string requestUri)
+        : this(method, new Uri(requestUri, UriKind.RelativeOrAbsolute))
+    {
+    }
+
+    /// <summary>Gets or sets the settings of the client that sends the request.</summary>
+    public CallSettings? Settings { get; set; }
+
+    /// <summary>Gets or sets why the request is sent; null when unknown.</summary>
+    public CallPurpose? Purpose { get; set; }
+
+    /// <summary>Gets or sets when the call's timeout runs out (a <see cref="TimeProvider"/> timestamp); null without one.</summary>
+    public long? Deadline { get; set; }
+
+    public static CallSettings? SettingsOf(HttpRequestMessage request) => (request as CallRequest)?.Settings;
 }

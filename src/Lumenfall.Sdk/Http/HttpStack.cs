@@ -20,13 +20,16 @@ internal static class HttpStack
     public static string UserAgent { get; } =
         $"Lumenfall.Sdk/{typeof(HttpStack).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"} (.NET {Environment.Version})";
 
-    /// <summary>The primary handler: pooled connections renewed every 5 minutes, no automatic redirects.</summary>
+    /// <summary>
+    /// The primary handler: pooled connections renewed every 5 minutes, no automatic redirects, no compressed
+    /// responses asked for: image bodies (base64 of PNG/JPEG/WebP) barely compress, and an uncompressed
+    /// <c>Content-Length</c> is what sizes the streaming decoder's buffer exactly.
+    /// </summary>
     public static SocketsHttpHandler CreatePrimaryHandler() => new()
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(30),
         AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
     };
 
     /// <summary>The authorization scheme each service expects.</summary>
@@ -60,9 +63,10 @@ internal static class HttpStack
     public static HttpClient Configure(HttpClient client)
     {
         client.Timeout = Timeout.InfiniteTimeSpan;
-        if (client.DefaultRequestHeaders.UserAgent.Count == 0)
+        if (!client.DefaultRequestHeaders.Contains("User-Agent"))
         {
-            client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+            // Unparsed: each request shares the string instead of cloning parsed product tokens.
+            client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", UserAgent);
         }
 
         return client;

@@ -81,9 +81,9 @@ internal sealed class ImageDownloader
         HttpResponseMessage? response = null;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Options.Set(ServiceChannel.PurposeKey, CallPurpose.Download);
-            request.Options.Set(CallSettings.Key, _settings);
+            using var request = new CallRequest(HttpMethod.Get, uri);
+            request.Purpose = CallPurpose.Download;
+            request.Settings = _settings;
             response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

@@ -30,6 +30,9 @@ internal sealed class ResilienceHandler : DelegatingHandler
 
     /// <summary>The pipeline for a request's retry settings: one per (frozen) <see cref="RetryOptions"/>, built once.</summary>
     private ResiliencePipeline<HttpResponseMessage> PipelineFor(CallSettings settings) =>
+        _pipelines.TryGetValue(settings.Retry, out ResiliencePipeline<HttpResponseMessage>? pipeline) ? pipeline : Build(settings);
+
+    private ResiliencePipeline<HttpResponseMessage> Build(CallSettings settings) =>
         _pipelines.GetValue(settings.Retry, retry => retry.MaxRetries <= 0
             ? ResiliencePipeline<HttpResponseMessage>.Empty
             : new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.Time }
@@ -51,29 +54,28 @@ internal sealed class ResilienceHandler : DelegatingHandler
                 .Build());
 
     private static CallSettings SettingsOf(HttpRequestMessage request) =>
-        request.Options.TryGetValue(CallSettings.Key, out CallSettings? settings) && settings is not null ? settings : Unconfigured;
+        CallRequest.SettingsOf(request) ?? Unconfigured;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // The first attempt runs outside Polly: most succeed (or fail in a way never retried), and then the pipeline,
+        // its context and its state machines are never needed. Only an outcome that will be retried enters the
+        // pipeline, which receives it as its own first attempt, so delays and attempt numbers are as if it had run it.
+        Outcome<HttpResponseMessage> first = await TryAttemptAsync(request, 1, cancellationToken).ConfigureAwait(false);
+        ResiliencePipeline<HttpResponseMessage> pipeline = PipelineFor(SettingsOf(request));
+        if (ReferenceEquals(pipeline, ResiliencePipeline<HttpResponseMessage>.Empty) || !ShouldRetry(request, first))
+        {
+            first.ThrowIfException();
+            return first.Result!;
+        }
+
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try
         {
-            int attempt = 0;
-            Outcome<HttpResponseMessage> outcome = await PipelineFor(SettingsOf(request)).ExecuteOutcomeAsync(
-                async (ctx, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await state.Self.SendAttemptAsync(state.Request, ++attempt, ctx.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(ex);
-                    }
-                },
-                context,
-                (Self: this, Request: request)).ConfigureAwait(false);
+            var state = new Attempts(this, request, first);
+            Outcome<HttpResponseMessage> outcome = await pipeline.ExecuteOutcomeAsync(
+                static (ctx, state) => state.NextAsync(ctx.CancellationToken), context, state).ConfigureAwait(false);
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -83,9 +85,33 @@ internal sealed class ResilienceHandler : DelegatingHandler
         }
     }
 
+    private async ValueTask<Outcome<HttpResponseMessage>> TryAttemptAsync(HttpRequestMessage request, int attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Outcome.FromResult(await SendAttemptAsync(request, attempt, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<HttpResponseMessage>(ex);
+        }
+    }
+
+    /// <summary>The attempts of one request inside the pipeline: the first is the outcome already in hand.</summary>
+    private sealed class Attempts(ResilienceHandler handler, HttpRequestMessage request, Outcome<HttpResponseMessage> first)
+    {
+        private int _attempts;
+
+        public ValueTask<Outcome<HttpResponseMessage>> NextAsync(CancellationToken cancellationToken)
+        {
+            int attempt = ++_attempts;
+            return attempt == 1 ? ValueTask.FromResult(first) : handler.TryAttemptAsync(request, attempt, cancellationToken);
+        }
+    }
+
     /// <summary>Whether a request must be treated as billable: generation, edit or submit POSTs (and any POST without a purpose).</summary>
     internal static bool IsBillable(HttpRequestMessage request) =>
-        request.Options.TryGetValue(ServiceChannel.PurposeKey, out CallPurpose purpose)
+        (request as CallRequest)?.Purpose is CallPurpose purpose
             ? purpose == CallPurpose.Generation
             : request.Method == HttpMethod.Post;
 
@@ -130,9 +156,11 @@ internal sealed class ResilienceHandler : DelegatingHandler
         }
     }
 
-    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome)
+    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
+        ShouldRetry(context.Properties.GetValue(RequestKey, null!), outcome);
+
+    private bool ShouldRetry(HttpRequestMessage request, Outcome<HttpResponseMessage> outcome)
     {
-        HttpRequestMessage request = context.Properties.GetValue(RequestKey, null!);
         string? refusal = Refusal(request, outcome);
         if (refusal is not null && outcome.Exception is not OperationCanceledException)
         {
@@ -171,7 +199,7 @@ internal sealed class ResilienceHandler : DelegatingHandler
             return $"the service asked to wait {retryAfter}, more than the {settings.Retry.MaxRetryAfter} cap";
         }
 
-        if (retryAfter is TimeSpan wait && request.Options.TryGetValue(ServiceChannel.DeadlineKey, out long deadline)
+        if (retryAfter is TimeSpan wait && (request as CallRequest)?.Deadline is long deadline
             && settings.Time.GetTimestamp() + (long)(wait.TotalSeconds * settings.Time.TimestampFrequency) >= deadline)
         {
             return $"the service asked to wait {wait}, past the call's timeout";

@@ -30,11 +30,6 @@ internal sealed class ServiceChannel
 {
     public const string ClientRequestIdHeader = "X-Client-Request-Id";
 
-    public static readonly HttpRequestOptionsKey<CallPurpose> PurposeKey = new("Lumenfall.Sdk.Purpose");
-
-    /// <summary>When the call's timeout runs out (a <see cref="TimeProvider"/> timestamp): retries never wait past it.</summary>
-    public static readonly HttpRequestOptionsKey<long> DeadlineKey = new("Lumenfall.Sdk.Deadline");
-
     private readonly ServiceOptions _options;
 
     private readonly Func<HttpClient> _http;
@@ -61,8 +56,17 @@ internal sealed class ServiceChannel
     /// <summary>Gets or sets the largest response body read, in bytes.</summary>
     public long MaxResponseBytes { get; init; } = 256L * 1024 * 1024;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _fixedUrls = new(StringComparer.Ordinal);
+
     /// <summary>Builds an absolute URL under the service's endpoint: <c>{endpoint}/{relative}</c>.</summary>
     public Uri Url(string relative) => Url(_options.Endpoint, relative);
+
+    /// <summary>
+    /// <see cref="Url(string)"/> for a path that is the same on every call (<c>images/generations</c>): built once.
+    /// Never for paths holding ids, which would grow the cache without bound.
+    /// </summary>
+    public Uri FixedUrl(string relative) =>
+        _fixedUrls.TryGetValue(relative, out Uri? url) ? url : _fixedUrls.GetOrAdd(relative, Url(_options.Endpoint, relative));
 
     public static Uri Url(Uri endpoint, string relative) =>
         new(endpoint.AbsoluteUri.TrimEnd('/') + "/" + relative.TrimStart('/'));
@@ -74,7 +78,7 @@ internal sealed class ServiceChannel
     /// disposed (the caller owns it, for example to read a stream).
     /// </summary>
     public async Task<T> SendAsync<T>(
-        HttpRequestMessage request,
+        CallRequest request,
         CallPurpose purpose,
         Func<HttpResponseMessage, CallContext, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken,
@@ -93,30 +97,32 @@ internal sealed class ServiceChannel
         string clientRequestId = Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
-        request.Options.Set(PurposeKey, purpose);
-        request.Options.Set(CallSettings.Key, call is null ? _settings : _settings with { Retry = call.Retry ?? _settings.Retry, Headers = call.Headers.Count == 0 ? null : call.HeaderSnapshot });
+        request.Purpose = purpose;
+        request.Settings = call is null ? _settings : _settings with { Retry = call.Retry ?? _settings.Retry, Headers = call.Headers.Count == 0 ? null : call.HeaderSnapshot };
 
         TimeSpan timeout = call?.Timeout ?? (purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout);
         using var timeoutSource = new CancellationTokenSource(timeout, Time);
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            request.Options.Set(DeadlineKey, Time.GetTimestamp() + (long)(timeout.TotalSeconds * Time.TimestampFrequency));
+            request.Deadline = Time.GetTimestamp() + (long)(timeout.TotalSeconds * Time.TimestampFrequency);
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        // Linked only when the caller's token can be canceled: most calls pass none, and then the timeout is the token.
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token) : null;
+        CancellationToken token = linked?.Token ?? timeoutSource.Token;
         var context = new CallContext(clientRequestId, _options.ApiKey);
         HttpResponseMessage? response = null;
         bool keep = false;
         try
         {
-            response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             context.Response = response;
             if (!response.IsSuccessStatusCode && accept?.Invoke(response.StatusCode) != true)
             {
-                throw await ServiceErrors.FromResponseAsync(Service, response, clientRequestId, _options.ApiKey, Time, linked.Token).ConfigureAwait(false);
+                throw await ServiceErrors.FromResponseAsync(Service, response, clientRequestId, _options.ApiKey, Time, token).ConfigureAwait(false);
             }
 
-            T result = await read(response, context, linked.Token).ConfigureAwait(false);
+            T result = await read(response, context, token).ConfigureAwait(false);
             keep = ReferenceEquals(result, response);
             return result;
         }
@@ -138,7 +144,7 @@ internal sealed class ServiceChannel
     }
 
     /// <summary>Sends a request and returns the open response once its headers are in (for streams); the caller disposes it.</summary>
-    public Task<HttpResponseMessage> OpenAsync(HttpRequestMessage request, CallPurpose purpose, CancellationToken cancellationToken) =>
+    public Task<HttpResponseMessage> OpenAsync(CallRequest request, CallPurpose purpose, CancellationToken cancellationToken) =>
         SendAsync(request, purpose, (response, _, _) => Task.FromResult(response), cancellationToken);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -23,7 +24,7 @@ internal static class StreamingImagesReader
         long? declared = response.Content.Headers.ContentLength;
         Stream stream = await ResponseBody.OpenAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
         var scanner = new Scanner(declared);
-        byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? ChunkSize, 256, ChunkSize));
+        byte[] chunk = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? ChunkSize, 256, ChunkSize));
         try
         {
             await using (stream.ConfigureAwait(false))
@@ -34,35 +35,44 @@ internal static class StreamingImagesReader
                     scanner.Feed(chunk.AsSpan(0, read));
                 }
             }
+
+            scanner.Finish();
+            T? body = JsonSerializer.Deserialize(scanner.Skeleton, type);
+            return (body ?? throw new JsonException("The response body is JSON null."), scanner.Images);
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+            ArrayPool<byte>.Shared.Return(chunk);
+            scanner.Dispose();
         }
-
-        scanner.Finish();
-        T? body = JsonSerializer.Deserialize(scanner.Skeleton.GetBuffer().AsSpan(0, (int)scanner.Skeleton.Length), type);
-        return (body ?? throw new JsonException("The response body is JSON null."), scanner.Images);
     }
 
     /// <summary>A byte-at-a-time JSON scanner that knows strings, escapes and one key: <c>b64_json</c>.</summary>
-    private sealed class Scanner(long? declared)
+    private sealed class Scanner(long? declared) : IDisposable
     {
-        private readonly byte[] _name = new byte[Key.Length];
+        // One small array for the key being compared (8), an escape being collected (6) and the base64 held back (4).
+        private readonly byte[] _small = new byte[18];
+        private byte[] _skeleton = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 1024, 256, 4096));
+        private int _length;             // bytes of the skeleton written
         private State _state = State.Outside;
         private int _nameLength;          // bytes of the current string kept for comparison with the key (-1: too long)
         private long _keyStart = -1;      // where the last string that spelled the key began in the skeleton
         private bool _escaped;
-        private readonly byte[] _escape = new byte[6];
         private int _escapeLength;
         private byte[]? _image;           // the image being decoded
         private int _written;
-        private readonly byte[] _carry = new byte[4];
         private int _carried;
 
         private enum State { Outside, InString, AfterKey, BeforeValue, InImage }
 
-        public MemoryStream Skeleton { get; } = new((int)Math.Clamp(declared ?? 1024, 256, 16 * 1024));
+        /// <summary>Gets the body with every image replaced by its index (pooled: valid until <see cref="Dispose"/>).</summary>
+        public ReadOnlySpan<byte> Skeleton => _skeleton.AsSpan(0, _length);
+
+        private Span<byte> NameBytes => _small.AsSpan(0, 8);
+
+        private Span<byte> EscapeBytes => _small.AsSpan(8, 6);
+
+        private Span<byte> CarryBytes => _small.AsSpan(14, 4);
 
         public List<ReadOnlyMemory<byte>> Images { get; } = [];
 
@@ -102,7 +112,7 @@ internal static class StreamingImagesReader
                     }
 
                     case State.InString:
-                        Skeleton.WriteByte(b);
+                        Append(b);
                         if (_escaped)
                         {
                             _escaped = false;
@@ -114,11 +124,11 @@ internal static class StreamingImagesReader
                         }
                         else if (b == '"')
                         {
-                            _state = _nameLength == Key.Length && _name.AsSpan().SequenceEqual(Key) ? State.AfterKey : State.Outside;
+                            _state = _nameLength == Key.Length && NameBytes.SequenceEqual(Key) ? State.AfterKey : State.Outside;
                         }
                         else if (_nameLength >= 0 && _nameLength < Key.Length)
                         {
-                            _name[_nameLength++] = b;
+                            NameBytes[_nameLength++] = b;
                         }
                         else
                         {
@@ -130,14 +140,14 @@ internal static class StreamingImagesReader
                     case State.AfterKey:
                         if (b == ':')
                         {
-                            Skeleton.WriteByte(b);
+                            Append(b);
                             _state = State.BeforeValue;
                             continue;
                         }
 
                         if (IsWhitespace(b))
                         {
-                            Skeleton.WriteByte(b);
+                            Append(b);
                             continue;
                         }
 
@@ -160,14 +170,53 @@ internal static class StreamingImagesReader
                         break;
                 }
 
-                Skeleton.WriteByte(b);
+                Append(b);
                 if (b == '"')
                 {
                     _state = State.InString;
                     _nameLength = 0;
-                    _keyStart = Skeleton.Length - 1;
+                    _keyStart = _length - 1;
                 }
             }
+        }
+
+        public void Dispose()
+        {
+            byte[] skeleton = _skeleton;
+            _skeleton = [];
+            if (skeleton.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(skeleton);
+            }
+        }
+
+        private void Append(byte b)
+        {
+            if (_length == _skeleton.Length)
+            {
+                Grow(1);
+            }
+
+            _skeleton[_length++] = b;
+        }
+
+        private void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (_length + bytes.Length > _skeleton.Length)
+            {
+                Grow(bytes.Length);
+            }
+
+            bytes.CopyTo(_skeleton.AsSpan(_length));
+            _length += bytes.Length;
+        }
+
+        private void Grow(int more)
+        {
+            byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(_skeleton.Length * 2, _length + more));
+            _skeleton.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_skeleton);
+            _skeleton = larger;
         }
 
         public void Finish()
@@ -186,11 +235,11 @@ internal static class StreamingImagesReader
         /// </summary>
         private void Escape(byte b)
         {
-            _escape[_escapeLength++] = b;
-            if (_escapeLength == 2 && _escape[1] != 'u')
+            EscapeBytes[_escapeLength++] = b;
+            if (_escapeLength == 2 && EscapeBytes[1] != 'u')
             {
                 _escapeLength = 0;
-                Decode(_escape[1] is (byte)'/' ? "/"u8 : throw new JsonException("The image is not valid base64 (an escape inside b64_json that is not a base64 character)."));
+                Decode(EscapeBytes[1] is (byte)'/' ? "/"u8 : throw new JsonException("The image is not valid base64 (an escape inside b64_json that is not a base64 character)."));
                 return;
             }
 
@@ -200,7 +249,7 @@ internal static class StreamingImagesReader
             }
 
             _escapeLength = 0;
-            if (!System.Buffers.Text.Utf8Parser.TryParse(_escape.AsSpan(2, 4), out ushort code, out int consumed, 'X') || consumed != 4 || code > 127)
+            if (!System.Buffers.Text.Utf8Parser.TryParse(EscapeBytes.Slice(2, 4), out ushort code, out int consumed, 'X') || consumed != 4 || code > 127)
             {
                 throw new JsonException("The image is not valid base64 (an escape inside b64_json that is not a base64 character).");
             }
@@ -212,8 +261,8 @@ internal static class StreamingImagesReader
         private void StartImage()
         {
             // Rewrite the key in the skeleton: "b64_json": → "b64_json_ref":
-            Skeleton.SetLength(_keyStart);
-            Skeleton.Write(RefKey);
+            _length = (int)_keyStart;
+            Append(RefKey);
             _state = State.InImage;
             _written = 0;
             _carried = 0;
@@ -225,18 +274,20 @@ internal static class StreamingImagesReader
         {
             if (_carried > 0)
             {
-                DecodeBlock(_carry.AsSpan(0, _carried), final: true);
+                DecodeBlock(CarryBytes[.._carried], final: true);
                 _carried = 0;
             }
 
             if (_written == 0)
             {
-                Skeleton.Write("null"u8);
+                Append("null"u8);
             }
             else
             {
                 Images.Add(_image.AsMemory(0, _written));
-                Skeleton.Write(System.Text.Encoding.ASCII.GetBytes((Images.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Span<byte> index = stackalloc byte[11];
+                Utf8Formatter.TryFormat(Images.Count - 1, index, out int digits);
+                Append(index[..digits]);
             }
 
             _image = null;
@@ -254,7 +305,7 @@ internal static class StreamingImagesReader
             if (_carried > 0)
             {
                 int take = Math.Min(4 - _carried, base64.Length);
-                base64[..take].CopyTo(_carry.AsSpan(_carried));
+                base64[..take].CopyTo(CarryBytes[_carried..]);
                 _carried += take;
                 base64 = base64[take..];
                 if (_carried < 4 || base64.IsEmpty)
@@ -262,7 +313,7 @@ internal static class StreamingImagesReader
                     return;
                 }
 
-                DecodeBlock(_carry, final: false);
+                DecodeBlock(CarryBytes, final: false);
                 _carried = 0;
             }
 
@@ -273,7 +324,7 @@ internal static class StreamingImagesReader
                 DecodeBlock(base64[..whole], final: false);
             }
 
-            base64[whole..].CopyTo(_carry);
+            base64[whole..].CopyTo(CarryBytes);
             _carried = hold;
         }
 

@@ -189,27 +189,27 @@ public abstract record ImageRequest
             return fields;
         }
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(fields.Length + 64);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString(firstName, firstValue);
-            writer.Flush();
-        }
-
-        // fields is "{...}": append it after the first member, without its opening brace.
+        // {"first":"value", then fields ("{...}") without its opening brace. The two strings are escaped by the
+        // serializer, which writes with pooled buffers: the only arrays left are these small ones and the body.
+        byte[] key = JsonSerializer.SerializeToUtf8Bytes(firstName, Serialization.SdkJsonContext.Default.String);
+        byte[] first = JsonSerializer.SerializeToUtf8Bytes(firstValue!, Serialization.SdkJsonContext.Default.String);
         bool empty = fields.Length <= 2;
-        int size = buffer.WrittenCount + (empty ? 1 : fields.Length);
-        byte[] body = new byte[size];
-        buffer.WrittenSpan.CopyTo(body);
+        byte[] body = new byte[1 + key.Length + 1 + first.Length + (empty ? 1 : fields.Length)];
+        Span<byte> rest = body;
+        rest[0] = (byte)'{';
+        key.CopyTo(rest[1..]);
+        rest = rest[(1 + key.Length)..];
+        rest[0] = (byte)':';
+        first.CopyTo(rest[1..]);
+        rest = rest[(1 + first.Length)..];
         if (empty)
         {
-            body[^1] = (byte)'}';
+            rest[0] = (byte)'}';
         }
         else
         {
-            body[buffer.WrittenCount] = (byte)',';
-            fields.AsSpan(1).CopyTo(body.AsSpan(buffer.WrittenCount + 1));
+            rest[0] = (byte)',';
+            fields.AsSpan(1).CopyTo(rest[1..]);
         }
 
         return body;

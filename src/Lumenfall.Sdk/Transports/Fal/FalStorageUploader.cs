@@ -11,7 +11,7 @@ internal sealed class FalStorageUploader(ServiceChannel channel, FalServiceOptio
     public async Task<Uri> UploadAsync(Stream content, string contentType, string fileName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var initiate = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(options.StorageEndpoint, "storage/upload/initiate?storage_type=fal-cdn-v3"))
+        using var initiate = new CallRequest(HttpMethod.Post, ServiceChannel.Url(options.StorageEndpoint, "storage/upload/initiate?storage_type=fal-cdn-v3"))
         {
             Content = JsonContent(new FalUploadInitiateRequest { ContentType = contentType, FileName = fileName }),
         };
@@ -25,7 +25,7 @@ internal sealed class FalStorageUploader(ServiceChannel channel, FalServiceOptio
 
         var body = new StreamContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var put = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = body };
+        using var put = new CallRequest(HttpMethod.Put, uploadUrl) { Content = body };
         await channel.SendAsync(put, CallPurpose.Upload, (_, _, _) => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
         return fileUrl;
     }

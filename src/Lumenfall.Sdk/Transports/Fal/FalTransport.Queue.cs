@@ -11,7 +11,7 @@ internal sealed partial class FalTransport
     public async Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken)
     {
         string url = StatusUrl(state) + (_options.IncludeLogs ? (StatusUrl(state).Contains('?', StringComparison.Ordinal) ? "&logs=1" : "?logs=1") : string.Empty);
-        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        using var message = new CallRequest(HttpMethod.Get, url);
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
         {
@@ -22,7 +22,7 @@ internal sealed partial class FalTransport
 
     public async Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, state.ResponseUrl ?? AppUrl(state, string.Empty));
+        using var message = new CallRequest(HttpMethod.Get, state.ResponseUrl ?? AppUrl(state, string.Empty));
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
@@ -32,7 +32,7 @@ internal sealed partial class FalTransport
 
     public async Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Put, state.CancelUrl ?? AppUrl(state, "/cancel"));
+        using var message = new CallRequest(HttpMethod.Put, state.CancelUrl ?? AppUrl(state, "/cancel"));
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(
             message,

@@ -18,7 +18,7 @@ internal sealed partial class FalTransport
         string statusUrl = StatusUrl(state);
         int query = statusUrl.IndexOf('?', StringComparison.Ordinal);
         string url = (query >= 0 ? statusUrl[..query] : statusUrl).TrimEnd('/') + "/stream" + (_options.IncludeLogs ? "?logs=1" : string.Empty);
-        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        using var message = new CallRequest(HttpMethod.Get, url);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using HttpResponseMessage response = await _channel.OpenAsync(message, CallPurpose.Read, cancellationToken).ConfigureAwait(false);
         Stream stream = await ResponseBody.OpenAsync(response.Content, _channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);

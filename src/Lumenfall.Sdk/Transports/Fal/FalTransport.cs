@@ -64,7 +64,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
             url += "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = await BodyAsync(fal, cancellationToken).ConfigureAwait(false) };
+        using var message = new CallRequest(HttpMethod.Post, url) { Content = await BodyAsync(fal, cancellationToken).ConfigureAwait(false) };
         message.Headers.Accept.Add(Json);
         AddSubmitHeaders(message, fal.Submit);
 
@@ -131,7 +131,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
                 request.ModelId);
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, AppPath(request.ModelId)))
+        using var message = new CallRequest(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, AppPath(request.ModelId)))
         {
             Content = await BodyAsync(request, cancellationToken).ConfigureAwait(false),
         };

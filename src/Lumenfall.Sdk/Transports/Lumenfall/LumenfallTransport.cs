@@ -20,7 +20,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
     {
         LumenfallImageRequest lumenfall = AsLumenfall(request);
-        using HttpRequestMessage message = await CreateImageRequestAsync(lumenfall, dryRun: false, cancellationToken).ConfigureAwait(false);
+        using CallRequest message = await CreateImageRequestAsync(lumenfall, dryRun: false, cancellationToken).ConfigureAwait(false);
         return await channel.SendAsync(
             message,
             CallPurpose.Generation,
@@ -33,7 +33,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     public async Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken)
     {
-        using HttpRequestMessage message = await CreateImageRequestAsync(request, dryRun: true, cancellationToken).ConfigureAwait(false);
+        using CallRequest message = await CreateImageRequestAsync(request, dryRun: true, cancellationToken).ConfigureAwait(false);
         return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
             LumenfallCostEstimate body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallCostEstimate, channel.MaxResponseBytes, token).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     public async Task<IReadOnlyList<ServiceModel>> ListModelsAsync(CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models"));
+        using var message = new CallRequest(HttpMethod.Get, channel.Url("models"));
         message.Headers.Accept.Add(Json);
         return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
         {
@@ -68,7 +68,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     public async Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId)));
+        using var message = new CallRequest(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId)));
         message.Headers.Accept.Add(Json);
         return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
@@ -79,7 +79,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     public async Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId) + "?schema=true"));
+        using var message = new CallRequest(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId) + "?schema=true"));
         message.Headers.Accept.Add(Json);
         return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
         {
@@ -95,11 +95,11 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         request as LumenfallImageRequest
         ?? throw new ArgumentException($"{request.GetType().Name} is not a Lumenfall request.", nameof(request));
 
-    private async Task<HttpRequestMessage> CreateImageRequestAsync(LumenfallImageRequest request, bool dryRun, CancellationToken cancellationToken)
+    private async Task<CallRequest> CreateImageRequestAsync(LumenfallImageRequest request, bool dryRun, CancellationToken cancellationToken)
     {
         bool edit = request.Mode == ImageMode.Edit;
         string path = (edit ? "images/edits" : "images/generations") + (dryRun ? "?dryRun=true" : string.Empty);
-        var message = new HttpRequestMessage(HttpMethod.Post, channel.Url(path));
+        var message = new CallRequest(HttpMethod.Post, channel.FixedUrl(path));
         message.Headers.Accept.Add(Json);
         try
         {

@@ -28,7 +28,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             return await operation.WaitWithinAsync(options.Polling.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
 
-        using HttpRequestMessage message = Create(request, "images/generations");
+        using CallRequest message = Create(request, "images/generations");
         return await channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
         {
             OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
@@ -42,7 +42,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken)
     {
-        using HttpRequestMessage message = Create(request, "images/generations?async=true");
+        using CallRequest message = Create(request, "images/generations?async=true");
         // The reply is mapped inside the call, so every failure from here on carries the call's ids, and once the
         // task id is known, the operation id and token as well.
         (OperationState state, OperationSnapshot initial) = await channel.SendAsync(
@@ -81,7 +81,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     public async Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("images/generations/" + Uri.EscapeDataString(state.Id)));
+        using var message = new CallRequest(HttpMethod.Get, channel.Url("images/generations/" + Uri.EscapeDataString(state.Id)));
         message.Headers.Accept.Add(Json);
         return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
         {
@@ -107,9 +107,9 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken) => null;
 
-    private HttpRequestMessage Create(ImageRequest request, string path)
+    private CallRequest Create(ImageRequest request, string path)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, channel.Url(path));
+        var message = new CallRequest(HttpMethod.Post, channel.FixedUrl(path));
         message.Headers.Accept.Add(Json);
         var content = new ByteArrayContent(request.ToJsonBytes());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
