@@ -175,11 +175,47 @@ public sealed class LumenfallEmulator : IAsyncDisposable
         _app = app;
     }
 
+    /// <summary>Adds what the body held to the log entry, leaving the body readable for the fakes.</summary>
+    private static async Task<EmulatorRequest> WithBodyAsync(EmulatorRequest logged, HttpRequest request)
+    {
+        const int MaxLogged = 1024 * 1024;
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                request.EnableBuffering();
+                IFormCollection form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+                request.Body.Position = 0;
+                return logged with
+                {
+                    FormFields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal),
+                    FileParts = [.. form.Files.Select(f => f.Name)],
+                };
+            }
+
+            if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && request.ContentLength is > 0 and <= MaxLogged)
+            {
+                request.EnableBuffering();
+                using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+                string json = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+                request.Body.Position = 0;
+                return logged with { Json = json };
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or OperationCanceledException or BadHttpRequestException)
+        {
+            // A body that cannot be read is the fakes' to refuse; the log keeps the request without it.
+        }
+
+        return logged;
+    }
+
     private async Task InterceptAsync(HttpContext context, Func<Task> next)
     {
         HttpRequest request = context.Request;
         string? scheme = request.Headers.Authorization.ToString().Split(' ', 2)[0] is { Length: > 0 } s ? s : null;
-        _requests.Enqueue(new EmulatorRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, scheme, request.ContentType, request.Headers["X-Client-Request-Id"].FirstOrDefault()));
+        var logged = new EmulatorRequest(request.Method, request.Path.Value ?? "/", request.QueryString.Value ?? string.Empty, scheme, request.ContentType, request.Headers["X-Client-Request-Id"].FirstOrDefault());
+        _requests.Enqueue(await WithBodyAsync(logged, request).ConfigureAwait(false));
 
         if (Faults.Take(request.Method, request.Path.Value ?? "/") is { } fault)
         {

@@ -69,6 +69,17 @@ internal static class RecordEmitter
 
         EmitTelemetryAccessors(w, properties);
 
+        // The model's input images, for callers that build requests generically (ModelCatalog.CreateRequest).
+        if (properties.FirstOrDefault(p => p.Kind == PropertyKind.ImageInputList) is { } inputs)
+        {
+            w.Line();
+            w.Line("/// <inheritdoc />");
+            w.Open("internal override bool TrySetInputImages(IList<ImageInput> images)");
+            w.Line($"{inputs.CSharpName} = images;");
+            w.Line("return true;");
+            w.Close();
+        }
+
         List<PropertySpec> urls = properties.Where(p => p.Kind is PropertyKind.ImageInput or PropertyKind.ImageInputList && !p.IsFile).ToList();
         if (urls.Count > 0)
         {

@@ -110,7 +110,7 @@ internal sealed class LumenfallGatewayFake
         context.Response.Headers["X-Lumenfall-Request-Id"] = requestId;
         context.Response.Headers["X-Lumenfall-Provider"] = provider ?? "emulator";
         context.Response.Headers["X-Lumenfall-Model"] = descriptor.Id;
-        await JsonAsync(context, new JsonObject
+        var body = new JsonObject
         {
             ["id"] = requestId,
             ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
@@ -122,7 +122,21 @@ internal sealed class LumenfallGatewayFake
                 ["model"] = descriptor.Id, ["executed_model"] = $"{provider ?? "emulator"}/{descriptor.Id}", ["provider"] = provider ?? "emulator",
                 ["provider_name"] = "Lumenfall emulator", ["cost"] = 0.01 * count, ["cost_currency"] = "USD",
             },
-        }).ConfigureAwait(false);
+        };
+
+        // A token-priced model reports usage, as OpenAI's images API does. The figures are synthetic but follow the
+        // request: text tokens from the prompt's length, a fixed 272 per input image, output tokens from the pixels.
+        if (descriptor.Id == "gpt-image-2")
+        {
+            long text = (System.Text.Encoding.UTF8.GetByteCount(prompt) + 3) / 4, image = 272L * images, output = count * (((long)width * height + 1023) / 1024);
+            body["usage"] = new JsonObject
+            {
+                ["input_tokens"] = text + image, ["output_tokens"] = output, ["total_tokens"] = text + image + output,
+                ["input_tokens_details"] = new JsonObject { ["text_tokens"] = text, ["image_tokens"] = image },
+            };
+        }
+
+        await JsonAsync(context, body).ConfigureAwait(false);
     }
 
     /// <summary>The Lumenfall models of the catalog (<c>GET models</c>).</summary>

@@ -32,6 +32,66 @@ public static partial class ModelCatalog
         return false;
     }
 
+    /// <summary>The prefix of an OmniRouters model id: <c>omnirouters/&lt;model&gt;</c>, for example <c>omnirouters/GPT-image-2</c>.</summary>
+    public const string OmniRoutersPrefix = "omnirouters/";
+
+    /// <summary>The prefix of a fal app id outside the catalog: <c>fal-ai/&lt;app&gt;[/&lt;path&gt;]</c>.</summary>
+    public const string FalPrefix = "fal-ai/";
+
+    /// <summary>
+    /// Creates the request for any model the SDK can send, by id: a model of the catalog gets its typed record (the
+    /// edit record when <paramref name="images"/> are given and the model edits); <c>omnirouters/&lt;model&gt;</c> an
+    /// <see cref="OmniImageRequest"/>; another <c>fal-ai/…</c> app a <see cref="FalAppRequest"/> (one image as
+    /// <c>image_url</c>, several as <c>image_urls</c>); any other id a <see cref="LumenfallModelRequest"/> for the
+    /// gateway. Set further parameters with <see cref="ImageRequest.SetParameter"/>.
+    /// </summary>
+    /// <param name="modelId">A catalog id or alias, <c>omnirouters/&lt;model&gt;</c>, <c>fal-ai/&lt;app&gt;</c> or a gateway model id.</param>
+    /// <param name="prompt">The prompt.</param>
+    /// <param name="images">Input images; none for text-to-image.</param>
+    /// <returns>A new request.</returns>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty, or is <c>omni-image</c> without the OmniRouters model.</exception>
+    /// <exception cref="LumenfallValidationException">Images were given to a model that takes none (rule <c>max-items</c>).</exception>
+    public static ImageRequest CreateRequest(string modelId, string prompt, IReadOnlyList<ImageInput>? images = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ArgumentNullException.ThrowIfNull(prompt);
+        images ??= [];
+        ImageRequest request;
+        if (modelId.StartsWith(OmniRoutersPrefix, StringComparison.OrdinalIgnoreCase) && modelId.Length > OmniRoutersPrefix.Length)
+        {
+            request = new OmniImageRequest(modelId[OmniRoutersPrefix.Length..], prompt);
+        }
+        else if (TryGet(modelId, out ModelDescriptor? model))
+        {
+            if (model.Service == ImageService.OmniRouters)
+            {
+                throw new ArgumentException(
+                    $"{model.Id} runs several OmniRouters models: name one as {OmniRoutersPrefix}<model>, for example {OmniRoutersPrefix}{OmniImageModel.GptImage2}.", nameof(modelId));
+            }
+
+            ImageMode mode = images.Count > 0 && model.Modes.Contains(ImageMode.Edit) ? ImageMode.Edit : ImageMode.TextToImage;
+            Type type = model.RequestType(mode);
+            var contract = (System.Text.Json.Serialization.Metadata.JsonTypeInfo)Lumenfall.Sdk.Serialization.RequestJsonContext.Default.GetTypeInfo(type)!;
+            request = (ImageRequest)System.Text.Json.JsonSerializer.Deserialize(new System.Text.Json.Nodes.JsonObject { ["prompt"] = prompt }, contract)!;
+        }
+        else if (modelId.StartsWith(FalPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            request = new FalAppRequest(modelId, new System.Text.Json.Nodes.JsonObject { ["prompt"] = prompt });
+        }
+        else
+        {
+            request = new LumenfallModelRequest(modelId, prompt);
+        }
+
+        if (images.Count > 0 && !request.TrySetInputImages([.. images]))
+        {
+            throw new LumenfallValidationException(
+                [new ValidationError("image", ValidationRule.MaxItems, $"{request.ModelId} takes no input images ({images.Count} given).")], request.ModelId);
+        }
+
+        return request;
+    }
+
     /// <summary>Gets a model by id or alias, ignoring case.</summary>
     /// <param name="idOrAlias">For example <c>flux.2-dev</c>.</param>
     /// <returns>The model.</returns>

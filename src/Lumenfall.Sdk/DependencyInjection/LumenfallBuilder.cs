@@ -6,10 +6,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>What <c>AddLumenfall</c> registered: the services, and each service's HTTP client builder for your own handlers.</summary>
 public sealed class LumenfallBuilder
 {
-    internal LumenfallBuilder(IServiceCollection services, string name)
+    internal LumenfallBuilder(IServiceCollection services, string name, string? serviceKey)
     {
         Services = services;
         Name = name;
+        ServiceKey = serviceKey;
     }
 
     /// <summary>Gets the service collection.</summary>
@@ -17,6 +18,18 @@ public sealed class LumenfallBuilder
 
     /// <summary>Gets the options name of this registration.</summary>
     public string Name { get; }
+
+    /// <summary>Gets the key of the <see cref="ImageClient"/> this registration adds (<c>AddKeyedLumenfall</c>); null for the unkeyed client.</summary>
+    public string? ServiceKey { get; }
+
+    /// <summary>Resolves the <see cref="ImageClient"/> of this registration.</summary>
+    /// <param name="provider">The service provider.</param>
+    /// <returns>A client built from this registration's current options.</returns>
+    public ImageClient GetClient(IServiceProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return ServiceKey is null ? provider.GetRequiredService<ImageClient>() : provider.GetRequiredKeyedService<ImageClient>(ServiceKey);
+    }
 
     /// <summary>Gets the HTTP client of the Lumenfall gateway.</summary>
     public IHttpClientBuilder LumenfallHttpClient => HttpClients[ImageService.Lumenfall];

@@ -92,7 +92,7 @@ public static class LumenfallServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LumenfallOptions>, LumenfallOptionsValidator>());
 
-        var builder = new LumenfallBuilder(services, name);
+        var builder = new LumenfallBuilder(services, name, serviceKey);
         foreach (ImageService service in Enum.GetValues<ImageService>())
         {
             builder.HttpClients[service] = AddHttpClient(services, name, service);

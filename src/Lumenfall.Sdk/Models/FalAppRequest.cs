@@ -58,6 +58,24 @@ public sealed record FalAppRequest : FalImageRequest
     /// <inheritdoc />
     private protected override IReadOnlyList<string> WireNames => [];
 
+    /// <summary>fal's usual fields: one image goes to <c>image_url</c>, several to <c>image_urls</c>.</summary>
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        _ = images.Count == 1 ? SetImage("image_url", images[0]) : SetImages("image_urls", images);
+        return true;
+    }
+
+    /// <summary>Sets an input field of the app (<see cref="Input"/>): an untyped request has no typed properties.</summary>
+    /// <param name="wireName">The field's name.</param>
+    /// <param name="value">The value as JSON.</param>
+    /// <returns>This request.</returns>
+    public override ImageRequest SetParameter(string wireName, JsonNode? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(wireName);
+        Input[wireName] = value?.DeepClone();
+        return this;
+    }
+
     /// <summary>Sets an input field that takes one image URL (fal's usual <c>image_url</c>).</summary>
     /// <param name="field">The input field, for example <c>image_url</c>.</param>
     /// <param name="image">The image: a URL is sent as is, a local image is uploaded first.</param>

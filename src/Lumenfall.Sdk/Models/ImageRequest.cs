@@ -82,6 +82,9 @@ public abstract record ImageRequest
     private protected static IList<ImageInput>? Replace(IList<ImageInput>? inputs, IReadOnlyDictionary<ImageInput, ImageInput> replacements) =>
         inputs?.Select(i => replacements.TryGetValue(i, out ImageInput? replaced) ? replaced : i).ToList();
 
+    /// <summary>Sets the model's input images (the record's image list); false when the record takes none.</summary>
+    internal virtual bool TrySetInputImages(IList<ImageInput> images) => false;
+
     /// <summary>Gets the source-generated JSON contract of the concrete record (generated records; untyped ones override <see cref="WireFields"/>).</summary>
     private protected virtual JsonTypeInfo? JsonTypeInfo => null;
 
@@ -89,6 +92,58 @@ public abstract record ImageRequest
     /// <returns>A new JSON object.</returns>
     private protected virtual JsonObject WireFields() =>
         JsonSerializer.SerializeToNode(this, JsonTypeInfo ?? throw new InvalidOperationException($"{GetType().Name} has no JSON contract."))!.AsObject();
+
+    /// <summary>
+    /// Sets a parameter by its wire name: the record's own property when it has one (the JSON value converted to the
+    /// property's type, as the service's JSON would be read), otherwise <see cref="AdditionalProperties"/>, sent as
+    /// given. For callers that hold parameters as name/value pairs (configuration, a command line, an
+    /// <c>IImageGenerator</c>'s options) and still want the typed record's checks.
+    /// </summary>
+    /// <param name="wireName">The parameter's wire name, for example <c>n</c> or <c>output_format</c>.</param>
+    /// <param name="value">The value as JSON; null clears a typed property and sends JSON null otherwise.</param>
+    /// <returns>This request.</returns>
+    /// <exception cref="ArgumentException"><paramref name="wireName"/> is empty.</exception>
+    /// <exception cref="LumenfallValidationException">The value does not convert to the typed property's type (rule <c>parameter-type</c>).</exception>
+    public virtual ImageRequest SetParameter(string wireName, JsonNode? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(wireName);
+        JsonPropertyInfo? property = null;
+        foreach (JsonPropertyInfo candidate in JsonTypeInfo?.Properties ?? [])
+        {
+            if (candidate.Set is not null && string.Equals(candidate.Name, wireName, StringComparison.Ordinal))
+            {
+                property = candidate;
+                break;
+            }
+        }
+
+        if (property is null)
+        {
+            AdditionalProperties[wireName] = value?.DeepClone();
+            return this;
+        }
+
+        object? converted;
+        try
+        {
+            converted = value is null ? null : JsonSerializer.Deserialize(value, property.Options.GetTypeInfo(property.PropertyType));
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            string type = (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).Name;
+            throw new LumenfallValidationException(
+                [new ValidationError(wireName, ValidationRule.ParameterType, $"{wireName} takes a {type}; {Describe(value)} does not convert to one ({ex.Message}).")], ModelId);
+        }
+
+        property.Set!(this, converted);
+        return this;
+    }
+
+    private static string Describe(JsonNode? value)
+    {
+        string text = value?.ToJsonString() ?? "null";
+        return text.Length <= 60 ? text : text[..57] + "...";
+    }
 
     /// <summary>
     /// Gets or sets how strictly this request is checked before it is sent; null uses the client's

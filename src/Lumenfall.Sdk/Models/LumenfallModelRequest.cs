@@ -45,6 +45,13 @@ public sealed record LumenfallModelRequest : LumenfallImageRequest
     public ImageInput? Mask { get; set; }
 
     /// <inheritdoc />
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        Images = images;
+        return true;
+    }
+
+    /// <inheritdoc />
     public override ImageMode Mode => Images is { Count: > 0 } || Mask is not null ? ImageMode.Edit : ImageMode.TextToImage;
 
     /// <inheritdoc />

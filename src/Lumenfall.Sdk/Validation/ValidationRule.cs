@@ -53,4 +53,7 @@ public static class ValidationRule
 
     /// <summary>A value sent as an HTTP header holds CR, LF or another control character.</summary>
     public const string HeaderValue = "header-value";
+
+    /// <summary>A value set by wire name (<see cref="ImageRequest.SetParameter"/>) does not convert to the parameter's type.</summary>
+    public const string ParameterType = "parameter-type";
 }

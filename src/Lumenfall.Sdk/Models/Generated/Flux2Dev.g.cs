@@ -370,6 +370,13 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
     internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        Images = images;
+        return true;
+    }
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevEditRequest;
 
     /// <inheritdoc />

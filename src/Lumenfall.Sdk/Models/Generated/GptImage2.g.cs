@@ -354,6 +354,13 @@ public sealed partial record GptImage2EditRequest : LumenfallImageRequest
     internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        Images = images;
+        return true;
+    }
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2EditRequest;
 
     /// <inheritdoc />

@@ -111,6 +111,13 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     internal override string? RequestedSize => ImageSize?.Value;
 
     /// <inheritdoc />
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        InputImages = images;
+        return true;
+    }
+
+    /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", InputImages?.ToList(), IsList: true, [])];
 
     /// <inheritdoc />

@@ -409,6 +409,13 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
     internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        Images = images;
+        return true;
+    }
+
+    /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2EditRequest;
 
     /// <inheritdoc />

@@ -170,6 +170,13 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     internal override int? RequestedImageCount => ImageCount;
 
     /// <inheritdoc />
+    internal override bool TrySetInputImages(IList<ImageInput> images)
+    {
+        Images = images;
+        return true;
+    }
+
+    /// <inheritdoc />
     internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("images", Images?.ToList(), IsList: true, [])];
 
     /// <inheritdoc />
