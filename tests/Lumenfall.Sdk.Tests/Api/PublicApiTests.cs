@@ -9,7 +9,7 @@ namespace Lumenfall.Sdk.Tests.Api;
 /// </summary>
 public class PublicApiTests
 {
-    public static TheoryData<string> Packages => ["Lumenfall.Sdk", "Lumenfall.Sdk.Testing"];
+    public static TheoryData<string> Packages => ["Lumenfall.Sdk", "Lumenfall.Sdk.Testing", "Lumenfall.Sdk.AI"];
 
     [Theory]
     [MemberData(nameof(Packages))]
