@@ -49,11 +49,20 @@ public sealed class LumenfallImageGenerator : IImageGenerator
     /// <param name="client">The client that sends the requests; not disposed by the generator.</param>
     /// <param name="modelId">The default model: a catalog id or alias, <c>omnirouters/&lt;model&gt;</c>, <c>fal-ai/&lt;app&gt;</c> or a gateway model id.</param>
     /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty, or names no model a request can be made for (<c>omni-image</c> without its OmniRouters model).</exception>
     public LumenfallImageGenerator(ImageClient client, string modelId)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        try
+        {
+            _ = ModelCatalog.CreateRequest(modelId, string.Empty);   // an id no request can be made for fails here, not at the first call
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(modelId), ex);
+        }
+
         _client = client;
         ModelId = modelId;
         ImageService service = ServiceOf(modelId);
@@ -73,33 +82,8 @@ public sealed class LumenfallImageGenerator : IImageGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
-        (ImageRequest wire, ModelProfile? profile, SnappedSize? size, Size? requested) = Build(request, options);
-
-        int count = options?.Count ?? 1;
-        if (count < 1)
-        {
-            throw new LumenfallValidationException([new ValidationError("Count", ValidationRule.Minimum, $"Count must be at least 1 (was {count}).")], wire.ModelId);
-        }
-
-        // One call makes the count where the model allows it; otherwise each call asks for at most the model's
-        // per-call number. Every call's request is built and validated before the first one is sent.
-        int perCall = profile?.MaxImagesPerCall is int max ? Math.Min(count, max) : count;
-        var calls = new List<ImageRequest>();
-        for (int left = count; left > 0; left -= perCall)
-        {
-            ImageRequest call = calls.Count == 0 ? wire : Build(request, options).Request;
-            if (profile is not null && count > 1)
-            {
-                call.SetParameter(profile.CountParameter, Math.Min(perCall, left));
-            }
-
-            call.Validate(call.Validation ?? _client.Options.Validation);
-            calls.Add(call);
-            if (profile is null)
-            {
-                break;   // a ready record is sent once, as given
-            }
-        }
+        (ImageRequest wire, ModelProfile? profile, SnappedSize? size) = Build(request, options);
+        List<ImageRequest> calls = Calls(wire, profile, options?.Count);
 
         var results = new List<ImageGenerationResult>(calls.Count);
         var contents = new List<AIContent>();
@@ -122,7 +106,7 @@ public sealed class LumenfallImageGenerator : IImageGenerator
                 }
             }
         }
-        catch (Exception ex) when (results.Count > 0 && ex is LumenfallException or OperationCanceledException)
+        catch (Exception ex) when (results.Count > 0)
         {
             ex.Data[CompletedResultsKey] = results.ToArray();   // already made and billed: not lost with the failure
             throw;
@@ -134,7 +118,7 @@ public sealed class LumenfallImageGenerator : IImageGenerator
             {
                 content.AdditionalProperties ??= [];
                 content.AdditionalProperties[SizeSentKey] = size.Sent;
-                content.AdditionalProperties[SizeRequestedKey] = $"{requested!.Value.Width}x{requested.Value.Height}";
+                content.AdditionalProperties[SizeRequestedKey] = size.Requested;
             }
         }
 
@@ -169,12 +153,24 @@ public sealed class LumenfallImageGenerator : IImageGenerator
         : modelId.StartsWith(ModelCatalog.FalPrefix, StringComparison.OrdinalIgnoreCase) ? ImageService.Fal
         : ImageService.Lumenfall;
 
-    /// <summary>The wire request for the abstraction's request and options (everything but the count).</summary>
-    private (ImageRequest Request, ModelProfile? Profile, SnappedSize? Size, Size? Requested) Build(ImageGenerationRequest request, ImageGenerationOptions? options)
+    /// <summary>The most calls one <see cref="GenerateAsync"/> makes to reach <see cref="ImageGenerationOptions.Count"/>.</summary>
+    internal const int MaxCalls = 10;
+
+    /// <summary>
+    /// The wire request for the abstraction's request and options, all but the count. <c>AdditionalProperties</c> go
+    /// first, so the options proper (size, format) win over a raw parameter of the same name.
+    /// </summary>
+    private (ImageRequest Request, ModelProfile? Profile, SnappedSize? Size) Build(ImageGenerationRequest request, ImageGenerationOptions? options)
     {
+        string modelId = options?.ModelId ?? ModelId;
         if (options?.RawRepresentationFactory?.Invoke(this) is ImageRequest ready)
         {
-            return (ready, null, null, null);
+            // A ready record is the caller's whole request: an option that would change it is refused, not dropped.
+            string? conflict = options.Count > 1 ? "Count" : options.ImageSize is not null ? "ImageSize" : options.MediaType is not null ? "MediaType"
+                : options.AdditionalProperties is { Count: > 0 } ? "AdditionalProperties" : request.OriginalImages?.Any() == true ? "OriginalImages" : null;
+            return conflict is null
+                ? (ready, null, null)
+                : throw Invalid(conflict, ValidationRule.ReservedParameter, $"{conflict} cannot be applied to the ready {ready.GetType().Name} that RawRepresentationFactory returned; set it on the record.", ready.ModelId);
         }
 
         List<ImageInput> images = [];
@@ -185,22 +181,24 @@ public sealed class LumenfallImageGenerator : IImageGenerator
             {
                 DataContent data => ImageInput.FromBytes(data.Data, data.MediaType, data.Name),
                 UriContent uri => ImageInput.FromUrl(uri.Uri),
-                _ => throw new LumenfallValidationException(
-                    [new ValidationError($"OriginalImages[{index}]", ValidationRule.MediaType, $"OriginalImages[{index}] is a {content?.GetType().Name ?? "null"}; only DataContent and UriContent images can be sent.")],
-                    options?.ModelId ?? ModelId),
+                _ => throw Invalid($"OriginalImages[{index}]", ValidationRule.MediaType, $"OriginalImages[{index}] is a {content?.GetType().Name ?? "null"}; only DataContent and UriContent images can be sent.", modelId),
             });
             index++;
         }
 
-        ImageRequest wire = ModelCatalog.CreateRequest(options?.ModelId ?? ModelId, request.Prompt ?? string.Empty, images);
+        ImageRequest wire = Create(modelId, request.Prompt ?? string.Empty, images);
         var profile = ModelProfile.For(wire);
+        foreach ((string name, object? value) in options?.AdditionalProperties ?? [])
+        {
+            wire.SetParameter(name, ToJson(name, value, wire.ModelId));
+        }
+
         SnappedSize? size = null;
         if (options?.ImageSize is { } requested)
         {
             if (requested.Width <= 0 || requested.Height <= 0)
             {
-                throw new LumenfallValidationException(
-                    [new ValidationError("ImageSize", ValidationRule.SizeRange, $"ImageSize must be positive on both sides (was {requested.Width}x{requested.Height}).")], wire.ModelId);
+                throw Invalid("ImageSize", ValidationRule.SizeRange, $"ImageSize must be positive on both sides (was {requested.Width}x{requested.Height}).", wire.ModelId);
             }
 
             size = profile.Size.Snap(requested, falObject: wire.Service == ImageService.Fal);
@@ -212,13 +210,9 @@ public sealed class LumenfallImageGenerator : IImageGenerator
 
         if (options?.MediaType is { } mediaType)
         {
-            if (profile.OutputFormatParameter is null)
-            {
-                throw new LumenfallValidationException(
-                    [new ValidationError("MediaType", ValidationRule.AllowedValues, $"{wire.ModelId} takes no output format; leave MediaType unset.")], wire.ModelId);
-            }
-
-            wire.SetParameter(profile.OutputFormatParameter, OutputFormat(mediaType, wire.ModelId));
+            wire.SetParameter(
+                profile.OutputFormatParameter ?? throw Invalid("MediaType", ValidationRule.AllowedValues, $"{wire.ModelId} takes no output format; leave MediaType unset.", wire.ModelId),
+                OutputFormat(mediaType, wire.ModelId));
         }
 
         if (options?.ResponseFormat is { } format && profile.HasResponseFormat)
@@ -226,13 +220,59 @@ public sealed class LumenfallImageGenerator : IImageGenerator
             wire.SetParameter("response_format", format == ImageGenerationResponseFormat.Data ? "b64_json" : "url");
         }
 
-        foreach ((string name, object? value) in options?.AdditionalProperties ?? [])
+        return (wire, profile, size);
+    }
+
+    /// <summary>
+    /// The requests to send, each validated before the first is sent: one where the model makes the whole count in a
+    /// call, otherwise copies asking for at most the model's per-call number each (at most <see cref="MaxCalls"/>).
+    /// </summary>
+    private List<ImageRequest> Calls(ImageRequest wire, ModelProfile? profile, int? requestedCount)
+    {
+        int count = requestedCount ?? 1;
+        if (count < 1)
         {
-            wire.SetParameter(name, ToJson(name, value, wire.ModelId));
+            throw Invalid("Count", ValidationRule.Minimum, $"Count must be at least 1 (was {count}).", wire.ModelId);
         }
 
-        return (wire, profile, size, options?.ImageSize);
+        int perCall = profile?.MaxImagesPerCall is int max ? Math.Min(count, max) : count;
+        int callCount = profile is null ? 1 : (count + perCall - 1) / perCall;
+        if (callCount > MaxCalls)
+        {
+            throw Invalid("Count", ValidationRule.Maximum, $"Count {count} would take {callCount} calls of at most {perCall} image(s) to {wire.ModelId}; one request makes at most {MaxCalls} calls ({MaxCalls * perCall} images).", wire.ModelId);
+        }
+
+        var calls = new List<ImageRequest>(callCount);
+        for (int i = 0, left = count; i < callCount; i++, left -= perCall)
+        {
+            ImageRequest call = i == 0 ? wire : wire with { };   // a copy shares the inputs and deep-copies the parameters
+            if (profile is not null && requestedCount is not null)
+            {
+                call.SetParameter(profile.CountParameter, Math.Min(perCall, left));
+            }
+
+            call.Validate(call.Validation ?? _client.Options.Validation);
+            calls.Add(call);
+        }
+
+        return calls;
     }
+
+    /// <summary><see cref="ModelCatalog.CreateRequest"/>, with an unusable model id as a validation error.</summary>
+    private static ImageRequest Create(string modelId, string prompt, List<ImageInput> images)
+    {
+        try
+        {
+            return ModelCatalog.CreateRequest(modelId, prompt, images);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Invalid("ModelId", ValidationRule.ModelId, ex.Message, modelId);
+        }
+    }
+
+    private static LumenfallValidationException Invalid(string parameter, string rule, string message, string? modelId) =>
+        new([new ValidationError(parameter, rule, message)], modelId);
 
     private static string OutputFormat(string mediaType, string modelId) => mediaType.ToLowerInvariant() switch
     {
@@ -241,14 +281,14 @@ public sealed class LumenfallImageGenerator : IImageGenerator
         "image/webp" => "webp",
         "image/gif" => "gif",
         "image/avif" => "avif",
-        _ => throw new LumenfallValidationException(
-            [new ValidationError("MediaType", ValidationRule.AllowedValues, $"MediaType {mediaType} is not an image format a model can return (image/png, image/jpeg, image/webp, image/gif, image/avif).")], modelId),
+        _ => throw Invalid("MediaType", ValidationRule.AllowedValues, $"MediaType {mediaType} is not an image format a model can return (image/png, image/jpeg, image/webp, image/gif, image/avif).", modelId),
     };
 
     private static JsonNode? ToJson(string name, object? value, string modelId) => value switch
     {
         null => null,
         JsonNode node => node.DeepClone(),
+        JsonElement { ValueKind: JsonValueKind.Undefined } => throw Invalid(name, ValidationRule.ParameterType, $"AdditionalProperties[\"{name}\"] is an undefined JsonElement.", modelId),
         JsonElement element => JsonNode.Parse(element.GetRawText()),
         string text => JsonValue.Create(text),
         bool flag => JsonValue.Create(flag),
@@ -258,28 +298,24 @@ public sealed class LumenfallImageGenerator : IImageGenerator
         float number => JsonValue.Create(number),
         decimal number => JsonValue.Create(number),
         IEnumerable<string> texts => new JsonArray([.. texts.Select(t => (JsonNode?)JsonValue.Create(t))]),
-        _ => throw new LumenfallValidationException(
-            [new ValidationError(name, ValidationRule.ParameterType, $"AdditionalProperties[\"{name}\"] is a {value.GetType().Name}; give a string, number, bool, list of strings, JsonNode or JsonElement.")], modelId),
+        _ => throw Invalid(name, ValidationRule.ParameterType, $"AdditionalProperties[\"{name}\"] is a {value.GetType().Name}; give a string, number, bool, list of strings, JsonNode or JsonElement.", modelId),
     };
 
+    /// <summary>
+    /// Bytes the service sent, a <c>data:</c> URI, or a URL fetched because data was asked for → <see cref="DataContent"/>
+    /// with the media type the bytes show; any other URL → <see cref="UriContent"/>.
+    /// </summary>
     private static async Task<AIContent> ToContentAsync(GeneratedImage image, ImageGenerationResponseFormat? format, CancellationToken cancellationToken)
     {
-        string mediaType = image.MediaType ?? "image/png";
         AIContent content;
-        if (image.Data is { } data)
+        if (image.Data is not null || image.Uri is { Scheme: "data" } || format == ImageGenerationResponseFormat.Data)
         {
-            content = new DataContent(data, mediaType);
-        }
-        else if (format == ImageGenerationResponseFormat.Data)
-        {
-            // The service answered with a URL: fetch it (without any key, within the client's download limits).
-            using var bytes = new MemoryStream();
-            await image.SaveAsync(bytes, cancellationToken).ConfigureAwait(false);
-            content = new DataContent(bytes.GetBuffer().AsMemory(0, (int)bytes.Length), mediaType);
+            (ReadOnlyMemory<byte> bytes, string? mediaType) = await image.LoadAsync(cancellationToken).ConfigureAwait(false);
+            content = new DataContent(bytes, mediaType ?? "application/octet-stream");
         }
         else
         {
-            content = new UriContent(image.Uri!, mediaType);
+            content = new UriContent(image.Uri!, image.MediaType);   // null: inferred from the URL
         }
 
         content.RawRepresentation = image;

@@ -50,14 +50,17 @@ internal sealed record ModelProfile(
 }
 
 /// <summary>What a requested size became: the wire parameters to set and how the size sent reads.</summary>
+/// <param name="Requested">The size asked for, <c>WxH</c>.</param>
 /// <param name="Sent">The size sent, for example <c>1024x1008</c> or <c>16:9 2K</c>.</param>
 /// <param name="Parameters">The wire parameters that carry it.</param>
-internal sealed record SnappedSize(string Sent, IReadOnlyList<KeyValuePair<string, JsonNode?>> Parameters);
+internal sealed record SnappedSize(string Requested, string Sent, IReadOnlyList<KeyValuePair<string, JsonNode?>> Parameters);
 
 /// <summary>Turns a requested pixel size into the nearest size a model accepts.</summary>
 internal abstract record SizeRule
 {
     public abstract SnappedSize Snap(Size requested, bool falObject);
+
+    protected static string Text(Size size) => string.Create(CultureInfo.InvariantCulture, $"{size.Width}x{size.Height}");
 }
 
 /// <summary>
@@ -99,19 +102,34 @@ internal sealed record PixelRule(string Parameter, int Multiple, int? MaxSide, i
             scale = Math.Min(scale, maxShort / shortSide);
         }
 
-        int w = Round(width * scale), h = Round(height * scale);
+        bool wide = width >= height;
+        int w = Round(width * scale, Limit(wide)), h = Round(height * scale, Limit(!wide));
+        if (MaxAspect is int max)
+        {
+            // Rounding each side may have pushed the ratio past the limit: shorten the long side to the widest multiple.
+            if (w > (long)h * max)
+            {
+                w = Math.Max(Multiple, h * max / Multiple * Multiple);
+            }
+            else if (h > (long)w * max)
+            {
+                h = Math.Max(Multiple, w * max / Multiple * Multiple);
+            }
+        }
+
         string sent = string.Create(CultureInfo.InvariantCulture, $"{w}x{h}");
         JsonNode value = falObject ? new JsonObject { ["width"] = w, ["height"] = h } : JsonValue.Create(sent);
-        return new SnappedSize(sent, [KeyValuePair.Create(Parameter, (JsonNode?)value)]);
+        return new SnappedSize(Text(requested), sent, [KeyValuePair.Create(Parameter, (JsonNode?)value)]);
     }
 
-    /// <summary>The nearest multiple of <see cref="Multiple"/>, at least one multiple, never past a limit the scaling met.</summary>
-    private int Round(double side)
+    /// <summary>The largest a side may be: the long or the short side's limit, and the per-side one.</summary>
+    private int Limit(bool isLong) => Math.Min(MaxSide ?? int.MaxValue, (isLong ? MaxLongSide : MaxShortSide) ?? int.MaxValue);
+
+    /// <summary>The nearest multiple of <see cref="Multiple"/>, at least one multiple, at most the largest multiple within <paramref name="limit"/>.</summary>
+    private int Round(double side, int limit)
     {
         int multiples = Math.Max(1, (int)Math.Round(side / Multiple, MidpointRounding.AwayFromZero));
-        int rounded = multiples * Multiple;
-        int limit = Math.Min(MaxSide ?? int.MaxValue, MaxLongSide ?? int.MaxValue);
-        return rounded > limit ? Math.Max(Multiple, limit / Multiple * Multiple) : rounded;
+        return (int)Math.Min((long)multiples * Multiple, Math.Max(Multiple, limit / Multiple * Multiple));
     }
 }
 
@@ -129,6 +147,6 @@ internal sealed record RatioRule : SizeRule
         int longSide = Math.Max(requested.Width, requested.Height);
         string tier = longSide <= 1024 ? "1K" : longSide <= 2048 ? "2K" : "4K";
         string ratio = string.Create(CultureInfo.InvariantCulture, $"{w}:{h}");
-        return new SnappedSize($"{ratio} {tier}", [KeyValuePair.Create("aspect_ratio", (JsonNode?)ratio), KeyValuePair.Create("resolution", (JsonNode?)tier)]);
+        return new SnappedSize(Text(requested), $"{ratio} {tier}", [KeyValuePair.Create("aspect_ratio", (JsonNode?)ratio), KeyValuePair.Create("resolution", (JsonNode?)tier)]);
     }
 }

@@ -179,35 +179,39 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     private static async Task<EmulatorRequest> WithBodyAsync(EmulatorRequest logged, HttpRequest request)
     {
         const int MaxLogged = 1024 * 1024;
+        bool form = request.HasFormContentType;
+        if (!form && (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true || request.ContentLength is not (> 0 and <= MaxLogged)))
+        {
+            return logged;
+        }
+
+        request.EnableBuffering();
         try
         {
-            if (request.HasFormContentType)
+            if (form)
             {
-                request.EnableBuffering();
-                IFormCollection form = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-                request.Body.Position = 0;
+                IFormCollection fields = await request.ReadFormAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
                 return logged with
                 {
-                    FormFields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal),
-                    FileParts = [.. form.Files.Select(f => f.Name)],
+                    FormFields = fields.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal),
+                    FileParts = [.. fields.Files.Select(f => f.Name)],
                 };
             }
 
-            if (request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true && request.ContentLength is > 0 and <= MaxLogged)
-            {
-                request.EnableBuffering();
-                using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-                string json = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
-                request.Body.Position = 0;
-                return logged with { Json = json };
-            }
+            using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+            return logged with { Json = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false) };
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or OperationCanceledException or BadHttpRequestException)
         {
-            // A body that cannot be read is the fakes' to refuse; the log keeps the request without it.
+            return logged;   // a body that cannot be read is the fakes' to refuse; the log keeps the request without it
         }
-
-        return logged;
+        finally
+        {
+            if (request.Body.CanSeek)
+            {
+                request.Body.Position = 0;   // the fakes read the body again from its start
+            }
+        }
     }
 
     private async Task InterceptAsync(HttpContext context, Func<Task> next)

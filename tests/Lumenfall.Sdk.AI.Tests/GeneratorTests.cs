@@ -227,7 +227,6 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         int mark = fixture.Emulator.Requests.Count;
         var options = new ImageGenerationOptions
         {
-            Count = 3,
             RawRepresentationFactory = _ => new OmniGenV2GenerationRequest("from the record") { Size = "48x40", NegativePrompt = "blur" },
         };
 
@@ -266,6 +265,53 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         var made = (ImageGenerationResult[])thrown.Data[LumenfallImageGenerator.CompletedResultsKey]!;
         made.Should().ContainSingle().Which.Images.Should().ContainSingle();
         posts.Should().Be(2);   // the third call is not made after a failure
+    }
+
+    [Theory]
+    [InlineData("gpt-image-2", 11)]        // one image per call: 11 calls
+    [InlineData("omnigen-v1", 41)]         // four per call: 11 calls
+    public async Task A_count_that_would_take_more_than_ten_calls_is_refused_before_anything_is_sent(string model, int count)
+    {
+        int mark = fixture.Emulator.Requests.Count;
+
+        Func<Task> act = () => fixture.Client().AsImageGenerator(model).GenerateImagesAsync("x", new ImageGenerationOptions { Count = count });
+
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "Count" && e.Rule == ValidationRule.Maximum);
+        fixture.Since(mark).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Options_a_ready_record_cannot_take_are_refused_not_dropped()
+    {
+        var options = new ImageGenerationOptions { Count = 2, RawRepresentationFactory = _ => new OmniGenV2GenerationRequest("ready") };
+
+        Func<Task> act = () => fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
+
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "Count");
+    }
+
+    [Fact]
+    public async Task A_model_id_no_request_can_be_made_for_fails_typed_or_at_construction()
+    {
+        ImageClient client = fixture.Client();
+
+        Action construct = () => client.AsImageGenerator("omni-image");
+        Func<Task> overridden = () => client.AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", new ImageGenerationOptions { ModelId = "omni-image" });
+
+        construct.Should().Throw<ArgumentException>().WithParameterName("modelId");
+        (await overridden.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "ModelId" && e.Rule == ValidationRule.ModelId);
+    }
+
+    [Fact]
+    public async Task Options_win_over_additional_properties_of_the_same_wire_name()
+    {
+        int mark = fixture.Emulator.Requests.Count;
+        var options = new ImageGenerationOptions { ImageSize = new Size(1000, 1000), AdditionalProperties = new AdditionalPropertiesDictionary { ["size"] = "64x64" } };
+
+        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
+
+        EmulatorFixture.Body(fixture.BillableSince(mark).Single())["size"]!.GetValue<string>().Should().Be("1008x1008");
+        response.Contents.Single().AdditionalProperties![LumenfallImageGenerator.SizeSentKey].Should().Be("1008x1008");
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public class SnappingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixt
         { "gpt-image-2", 1920, 1080, "1920x1088" },
         { "gpt-image-2", 4096, 4096, "2160x2160" },
         { "gpt-image-2", 7680, 4320, "3840x2160" },
-        { "gpt-image-2", 3000, 500, "1504x496" },
+        { "gpt-image-2", 3000, 500, "1488x496" },   // 3:1 at most, after rounding too
+        { "gpt-image-2", 57, 19, "48x16" },
         { "gpt-image-2", 10, 10, "16x16" },
 
         // FLUX.2 [dev]: multiples of 32, each side ≤ 14142.
@@ -73,5 +74,56 @@ public class SnappingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixt
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "ImageSize" && e.Rule == ValidationRule.SizeRange);
         fixture.Since(mark).Should().BeEmpty();
+    }
+
+    public static TheoryData<string> PixelModels => ["gpt-image-2", "flux.2-dev", "omnigen-v2", "omnigen-v1"];
+
+    /// <summary>Every rule of a model holds for every size sent, over a grid of requests from tiny to huge, square to 1:100.</summary>
+    [Theory]
+    [MemberData(nameof(PixelModels))]
+    public void Every_snapped_size_keeps_every_rule_of_the_model(string model)
+    {
+        ImageRequest request = ModelCatalog.CreateRequest(model, "x");
+        var rule = (PixelRule)ModelProfile.For(request).Size;
+        int[] sides = [1, 7, 15, 16, 17, 19, 57, 100, 333, 500, 777, 1000, 1023, 1080, 1500, 2160, 2161, 3000, 3840, 3841, 5000, 9999, 14142, 14143, 20000, 100_000];
+        foreach (int width in sides)
+        {
+            foreach (int height in sides)
+            {
+                string sent = rule.Snap(new Size(width, height), falObject: false).Sent;
+                string[] parts = sent.Split('x');
+                int w = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), h = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                string because = $"{width}x{height} → {sent}";
+                (w % rule.Multiple).Should().Be(0, because);
+                (h % rule.Multiple).Should().Be(0, because);
+                Math.Min(w, h).Should().BeGreaterThanOrEqualTo(1, because);
+                if (rule.MaxSide is int maxSide)
+                {
+                    Math.Max(w, h).Should().BeLessThanOrEqualTo(maxSide, because);
+                }
+
+                if (rule.MaxLongSide is int maxLong)
+                {
+                    Math.Max(w, h).Should().BeLessThanOrEqualTo(maxLong, because);
+                }
+
+                if (rule.MaxShortSide is int maxShort)
+                {
+                    Math.Min(w, h).Should().BeLessThanOrEqualTo(maxShort, because);
+                }
+
+                if (rule.MaxAspect is int aspect)
+                {
+                    Math.Max(w, h).Should().BeLessThanOrEqualTo(aspect * Math.Min(w, h), because);
+                }
+
+                // Within limits and on the grid already: sent as asked.
+                if (width % rule.Multiple == 0 && height % rule.Multiple == 0 && Math.Max(width, height) <= Math.Min(rule.MaxSide ?? int.MaxValue, rule.MaxLongSide ?? int.MaxValue)
+                    && Math.Min(width, height) <= (rule.MaxShortSide ?? int.MaxValue) && (rule.MaxAspect is not int a || Math.Max(width, height) <= a * Math.Min(width, height)))
+                {
+                    sent.Should().Be($"{width}x{height}", because);
+                }
+            }
+        }
     }
 }

@@ -76,6 +76,11 @@ internal sealed class ResilienceHandler : DelegatingHandler
             var state = new Attempts(this, request, first);
             Outcome<HttpResponseMessage> outcome = await pipeline.ExecuteOutcomeAsync(
                 static (ctx, state) => state.NextAsync(ctx.CancellationToken), context, state).ConfigureAwait(false);
+            if (!state.FirstTaken)
+            {
+                first.Result?.Dispose();   // canceled before the pipeline took it: nobody else will release its connection
+            }
+
             outcome.ThrowIfException();
             return outcome.Result!;
         }
@@ -101,6 +106,9 @@ internal sealed class ResilienceHandler : DelegatingHandler
     private sealed class Attempts(ResilienceHandler handler, HttpRequestMessage request, Outcome<HttpResponseMessage> first)
     {
         private int _attempts;
+
+        /// <summary>Gets whether the pipeline took the first outcome (and so owns its response).</summary>
+        public bool FirstTaken => _attempts > 0;
 
         public ValueTask<Outcome<HttpResponseMessage>> NextAsync(CancellationToken cancellationToken)
         {

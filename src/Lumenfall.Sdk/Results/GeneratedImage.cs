@@ -137,7 +137,14 @@ public sealed class GeneratedImage
         ? $"image at {(Uri.Scheme == "data" ? "data URI" : Uri.GetLeftPart(UriPartial.Path))}"
         : $"image, {Data!.Value.Length} bytes{(MediaType is null ? string.Empty : ", " + MediaType)}";
 
-    private async Task<(ReadOnlyMemory<byte> Bytes, string? MediaType)> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the image: its inline bytes, a decoded <c>data:</c> URI, or a download of the URL (without any API key,
+    /// within the client's download timeout and size cap), with its media type as the bytes show it (else as declared).
+    /// </summary>
+    /// <param name="cancellationToken">Stops the download.</param>
+    /// <returns>The bytes (no copy for inline images) and the media type, when known.</returns>
+    /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    public async Task<(ReadOnlyMemory<byte> Bytes, string? MediaType)> LoadAsync(CancellationToken cancellationToken = default)
     {
         if (Data is { } data)
         {

@@ -48,21 +48,41 @@ internal static partial class PublishedSchemas
 
     /// <summary>
     /// Loads the schema at a JSON pointer of a document. Its <c>$ref</c>s (<c>#/components/schemas/...</c>) point into
-    /// that document, so the document's <c>components</c> go along as a sibling of the schema's own keywords: NJsonSchema
-    /// resolves a local reference against the root it was given, and ignores keys that are not keywords.
+    /// that document and are inlined (the image schemas have no cycles): NJsonSchema 10.7.2 resolves a reference found
+    /// inside a referenced component against that component, not the document, and fails on it.
     /// </summary>
     private static Task<SchemaContract> Load(string name, string fileName, string pointer) =>
         Loaded.GetOrAdd(name, _ => new Lazy<Task<SchemaContract>>(async () =>
         {
             JObject document = JObject.Parse(await File.ReadAllTextAsync(PathOf(fileName)));
-            JObject schema = (JObject)Resolve(document, pointer).DeepClone();
-            if (document["components"] is JToken components)
-            {
-                schema["components"] = components.DeepClone();
-            }
-
+            var schema = (JObject)Inline(Resolve(document, pointer).DeepClone(), document, depth: 0);
             return new SchemaContract(name, await JsonSchema.FromJsonAsync(schema.ToString()));
         })).Value;
+
+    private static JToken Inline(JToken node, JToken document, int depth)
+    {
+        if (depth > 32)
+        {
+            throw new InvalidOperationException("The schema references nest deeper than 32: a cycle?");
+        }
+
+        if (node is JObject { Count: 1 } reference && reference["$ref"] is JValue { Value: string target } && target.StartsWith('#'))
+        {
+            return Inline(Resolve(document, target[1..]).DeepClone(), document, depth + 1);
+        }
+
+        foreach (JToken child in node.Children().ToList())
+        {
+            JToken value = child is JProperty property ? property.Value : child;
+            JToken inlined = Inline(value, document, depth + 1);
+            if (!ReferenceEquals(inlined, value))
+            {
+                value.Replace(inlined);
+            }
+        }
+
+        return node;
+    }
 
     private static JToken Resolve(JToken document, string pointer)
     {
