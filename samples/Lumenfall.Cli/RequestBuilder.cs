@@ -18,9 +18,9 @@ namespace Lumenfall.Cli;
 /// </summary>
 internal static class RequestBuilder
 {
-    public const string OmniRoutersPrefix = "omnirouters/";
+    public const string OmniRoutersPrefix = ModelCatalog.OmniRoutersPrefix;
 
-    public const string FalPrefix = "fal-ai/";
+    public const string FalPrefix = ModelCatalog.FalPrefix;
 
     public static ImageRequest Build(string model, string prompt, IReadOnlyList<string> images, string? mask, IReadOnlyList<string> parameters)
     {
