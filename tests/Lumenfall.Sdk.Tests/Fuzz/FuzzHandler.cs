@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Lumenfall.Sdk.Testing.Fakes;
+using Lumenfall.Sdk.Tests.TestSupport;
 
 namespace Lumenfall.Sdk.Tests.Fuzz;
 
@@ -291,22 +292,8 @@ internal sealed class FuzzContent(ReplySpec reply, FuzzRun run) : HttpContent
 /// Reads a reply's bytes (in chunks when asked), then ends as the reply says: cleanly, with a reset, short of its
 /// declared length, or never — a read then waits until its token is canceled.
 /// </summary>
-internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : Stream
+internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : ForwardOnlyStream
 {
-    private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (Deliver(buffer) is int read)
@@ -322,9 +309,6 @@ internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : Stream
 
         throw End();
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -343,32 +327,22 @@ internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : Stream
             : ValueTask.FromException<int>(End());
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     /// <summary>Copies the next bytes, or 0 at a clean end; null when the body now breaks or stalls.</summary>
     private int? Deliver(Span<byte> buffer)
     {
         int limit = reply.End is BodyEnd.ResetIOException or BodyEnd.ResetHttpIOException or BodyEnd.NeverEnds
             ? Math.Min(reply.CutAt, reply.Body.Length)
             : reply.Body.Length;
-        if (_position < limit)
+        if (Consumed < limit)
         {
-            int count = Math.Min(buffer.Length, limit - _position);
+            int count = Math.Min(buffer.Length, limit - Consumed);
             if (reply.ChunkSize > 0)
             {
                 count = Math.Min(count, reply.ChunkSize);
             }
 
-            reply.Body.AsSpan(_position, count).CopyTo(buffer);
-            _position += count;
+            reply.Body.AsSpan(Consumed, count).CopyTo(buffer);
+            Consumed += count;
             return count;
         }
 
@@ -380,7 +354,7 @@ internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : Stream
         BodyEnd.ResetIOException => new IOException("Unable to read data from the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset)),
         BodyEnd.ResetHttpIOException => new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely."),
         _ => new HttpIOException(HttpRequestError.ResponseEnded,
-            $"The response ended prematurely, with at least {(reply.DeclaredLength ?? 0) - _position} additional bytes expected."),
+            $"The response ended prematurely, with at least {(reply.DeclaredLength ?? 0) - Consumed} additional bytes expected."),
     };
 }
 

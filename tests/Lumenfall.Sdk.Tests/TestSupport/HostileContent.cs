@@ -31,47 +31,19 @@ internal static class HostileContent
     }
 
     /// <summary>Reads what it was given, then fails as a reset connection does.</summary>
-    private sealed class BreakingStream(byte[] prefix) : Stream
+    private sealed class BreakingStream(byte[] prefix) : ForwardOnlyStream
     {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
-            if (_position >= prefix.Length)
+            if (Consumed >= prefix.Length)
             {
                 throw new IOException("The connection was reset by the peer.");
             }
 
-            int n = Math.Min(buffer.Length, prefix.Length - _position);
-            prefix.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
+            int n = Math.Min(buffer.Length, prefix.Length - Consumed);
+            prefix.AsSpan(Consumed, n).CopyTo(buffer);
+            Consumed += n;
             return n;
         }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
