@@ -43,6 +43,26 @@ public sealed class CliRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Digits_for_a_text_parameter_are_sent_as_text_and_a_mask_goes_to_the_edit()
+    {
+        string image = Path.Combine(Directory.CreateTempSubdirectory().FullName, "in.png");
+        File.WriteAllBytes(image, EmulatorImages.Png(4, 4, 1));
+
+        ImageRequest request = RequestBuilder.Build("gpt-image-2", "a fox", [image], image, ["user=123", "n=1"]);
+
+        GptImage2EditRequest edit = request.Should().BeOfType<GptImage2EditRequest>().Which;
+        (edit.User, edit.ImageCount, edit.Images.Count, edit.Mask is not null).Should().Be(("123", 1, 1, true));
+    }
+
+    [Fact]
+    public void A_value_that_fits_neither_way_is_refused_by_name()
+    {
+        Action act = () => RequestBuilder.Build("flux.2-dev", "a fox", [], null, ["n=many"]);
+
+        act.Should().Throw<LumenfallValidationException>().Which.Errors.Should().ContainSingle(e => e.Parameter == "n" && e.Rule == ValidationRule.ParameterType);
+    }
+
+    [Fact]
     public async Task Strict_validation_refuses_an_unlisted_value_and_says_lenient_would_send_it()
     {
         CliRun run = await RunAsync("generate", "--model", "gpt-image-2", "--prompt", "x", "--param", "quality=auto");
