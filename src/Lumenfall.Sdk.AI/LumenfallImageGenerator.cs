@@ -54,9 +54,10 @@ public sealed class LumenfallImageGenerator : IImageGenerator
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        ImageService service;
         try
         {
-            _ = ModelCatalog.CreateRequest(modelId, string.Empty);   // an id no request can be made for fails here, not at the first call
+            service = ModelCatalog.CreateRequest(modelId, string.Empty).Service;   // an id no request can be made for fails here, not at the first call
         }
         catch (ArgumentException ex)
         {
@@ -65,7 +66,6 @@ public sealed class LumenfallImageGenerator : IImageGenerator
 
         _client = client;
         ModelId = modelId;
-        ImageService service = ServiceOf(modelId);
         Metadata = new ImageGeneratorMetadata(service.ToString().ToLowerInvariant(), client.Options.For(service).Endpoint, modelId);
     }
 
@@ -146,12 +146,6 @@ public sealed class LumenfallImageGenerator : IImageGenerator
     public void Dispose()
     {
     }
-
-    private static ImageService ServiceOf(string modelId) =>
-        modelId.StartsWith(ModelCatalog.OmniRoutersPrefix, StringComparison.OrdinalIgnoreCase) ? ImageService.OmniRouters
-        : ModelCatalog.TryGet(modelId, out ModelDescriptor? model) ? model.Service
-        : modelId.StartsWith(ModelCatalog.FalPrefix, StringComparison.OrdinalIgnoreCase) ? ImageService.Fal
-        : ImageService.Lumenfall;
 
     /// <summary>The most calls one <see cref="GenerateAsync"/> makes to reach <see cref="ImageGenerationOptions.Count"/>.</summary>
     internal const int MaxCalls = 10;
