@@ -7,31 +7,33 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LumenfallImageGeneratorServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers an <see cref="IImageGenerator"/> for <paramref name="modelId"/> over this registration's client
-    /// (transient, as the client is: one resolved after a configuration reload uses the new options).
+    /// Registers an <see cref="IImageGenerator"/> for <paramref name="modelId"/> over this registration's client, as a
+    /// singleton (the client is one, and follows configuration reloads call by call), through Microsoft.Extensions.AI's
+    /// <c>AddImageGenerator</c>: the returned builder adds middleware such as <c>UseLogging()</c> and <c>UseOpenTelemetry()</c>.
     /// </summary>
     /// <param name="builder">What <c>AddLumenfall()</c> or <c>AddKeyedLumenfall()</c> returned.</param>
     /// <param name="modelId">The model, as <see cref="LumenfallImageClientExtensions.AsImageGenerator"/> takes it.</param>
-    /// <returns>The builder.</returns>
-    public static LumenfallBuilder AddImageGenerator(this LumenfallBuilder builder, string modelId)
+    /// <returns>Microsoft.Extensions.AI's builder of the generator's pipeline.</returns>
+    public static ImageGeneratorBuilder AddImageGenerator(this LumenfallBuilder builder, string modelId)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        builder.Services.AddTransient<IImageGenerator>(provider => builder.GetClient(provider).AsImageGenerator(modelId));
-        return builder;
+        return builder.Services.AddImageGenerator(provider => builder.GetClient(provider).AsImageGenerator(modelId));
     }
 
-    /// <summary>Registers a keyed <see cref="IImageGenerator"/> for <paramref name="modelId"/> (resolve it with <c>[FromKeyedServices(key)]</c>), so one app can hold several models.</summary>
+    /// <summary>
+    /// Registers a keyed singleton <see cref="IImageGenerator"/> for <paramref name="modelId"/> (resolve it with
+    /// <c>[FromKeyedServices(key)]</c>), so one app can hold several models; the returned builder adds middleware.
+    /// </summary>
     /// <param name="builder">What <c>AddLumenfall()</c> or <c>AddKeyedLumenfall()</c> returned.</param>
     /// <param name="serviceKey">The generator's key.</param>
     /// <param name="modelId">The model, as <see cref="LumenfallImageClientExtensions.AsImageGenerator"/> takes it.</param>
-    /// <returns>The builder.</returns>
-    public static LumenfallBuilder AddKeyedImageGenerator(this LumenfallBuilder builder, object serviceKey, string modelId)
+    /// <returns>Microsoft.Extensions.AI's builder of the generator's pipeline.</returns>
+    public static ImageGeneratorBuilder AddKeyedImageGenerator(this LumenfallBuilder builder, object serviceKey, string modelId)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(serviceKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        builder.Services.AddKeyedTransient<IImageGenerator>(serviceKey, (provider, _) => builder.GetClient(provider).AsImageGenerator(modelId));
-        return builder;
+        return builder.Services.AddKeyedImageGenerator(serviceKey, provider => builder.GetClient(provider).AsImageGenerator(modelId));
     }
 }

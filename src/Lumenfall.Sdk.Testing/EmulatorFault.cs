@@ -26,7 +26,7 @@ public sealed class EmulatorFault
     /// <summary>Gets or sets the body to send with <see cref="StatusCode"/> (JSON).</summary>
     public string? Body { get; init; }
 
-    /// <summary>Gets or sets a delay before the request is handled (real time, on the server).</summary>
+    /// <summary>Gets or sets a delay before the request is handled, on the emulator's clock (<see cref="EmulatorOptions.TimeProvider"/>; real time by default).</summary>
     public TimeSpan? Delay { get; init; }
 
     /// <summary>Gets or sets whether to drop the connection without an answer.</summary>

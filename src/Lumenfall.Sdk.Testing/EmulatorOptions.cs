@@ -14,4 +14,11 @@ public sealed class EmulatorOptions
 
     /// <summary>Gets or sets how many status polls a job spends running before it completes (default 2).</summary>
     public int RunningPolls { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets the clock the emulator's waits run on (an <see cref="EmulatorFault.Delay"/>); the system clock by
+    /// default. A test that gives the emulator and the client the same fake clock can hold an answer for minutes of
+    /// fake time (a slow generation) and release it by advancing the clock, without waiting.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -225,7 +225,7 @@ public sealed class LumenfallEmulator : IAsyncDisposable
         {
             if (fault.Delay is TimeSpan delay)
             {
-                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+                await Task.Delay(delay, _state.Options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
             }
 
             if (fault.DropConnection)

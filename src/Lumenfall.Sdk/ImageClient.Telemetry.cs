@@ -12,11 +12,16 @@ namespace Lumenfall.Sdk;
 /// <summary>The span, log lines and metrics around every call of the client.</summary>
 public partial class ImageClient
 {
-    /// <summary>Runs one call in a span with the GenAI attributes, and records its duration and outcome.</summary>
-    private async Task<T> TraceAsync<T>(string operation, ImageRequest request, RequestOptions? options, Func<IImageTransport, Task<T>> call, Func<T, ImageGenerationResult?> resultOf)
+    /// <summary>
+    /// Runs one call in a span with the GenAI attributes, and records its duration and outcome. The call uses the
+    /// options current when it starts, and <paramref name="options"/> checked and copied, passed down with it.
+    /// </summary>
+    private async Task<T> TraceAsync<T>(string operation, ImageRequest request, RequestOptions? options, Func<IImageTransport, RequestOptions?, Task<T>> call, Func<T, ImageGenerationResult?> resultOf)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using RequestOptions.Scope scope = RequestOptions.Enter(options);
+        RequestOptions? checkedOptions = options?.Checked();
+        Core core = _current();
+        LumenfallOptions settings = core.Options;
         string provider = SdkTelemetry.ProviderName(request.Service);
         using Activity? activity = SdkTelemetry.Source.StartActivity($"generate_content {request.ModelId}", ActivityKind.Client);
         if (activity is not null)
@@ -29,26 +34,26 @@ public partial class ImageClient
             activity.SetTag("lumenfall.request.mode", request.Mode == ImageMode.Edit ? "edit" : "text-to-image");
             activity.SetTag("gen_ai.request.image.count", request.RequestedImageCount);
             activity.SetTag("gen_ai.request.image.size", request.RequestedSize);
-            if (Options.EnableSensitiveData)
+            if (settings.EnableSensitiveData)
             {
                 activity.SetTag("gen_ai.input.prompt", request.PromptText);
             }
         }
 
-        long started = Options.TimeProvider.GetTimestamp();
+        long started = settings.TimeProvider.GetTimestamp();
         Log.Sending(_logger, operation, request.ModelId, request.Service);
-        if (Options.EnableSensitiveData && request.PromptText is string prompt)
+        if (settings.EnableSensitiveData && request.PromptText is string prompt)
         {
             Log.Prompt(_logger, request.ModelId, prompt);
         }
 
         try
         {
-            IImageTransport transport = Prepare(request);
-            T value = await call(transport).ConfigureAwait(false);
+            IImageTransport transport = Prepare(core, request, checkedOptions);
+            T value = await call(transport, checkedOptions).ConfigureAwait(false);
             ImageGenerationResult? result = resultOf(value);
-            TimeSpan elapsed = Options.TimeProvider.GetElapsedTime(started);
-            string? apiKey = Options.For(request.Service).ApiKey;
+            TimeSpan elapsed = settings.TimeProvider.GetElapsedTime(started);
+            string? apiKey = settings.For(request.Service).ApiKey;
             if (activity is not null && result is not null)
             {
                 activity.SetTag("gen_ai.response.id", ServiceErrors.Redact(result.RequestId, apiKey));
@@ -68,8 +73,8 @@ public partial class ImageClient
         }
         catch (Exception ex)
         {
-            (ex as LumenfallException)?.Sanitize<LumenfallException>(Options.For(request.Service).ApiKey);   // a last pass: every path redacts already
-            TimeSpan elapsed = Options.TimeProvider.GetElapsedTime(started);
+            (ex as LumenfallException)?.Sanitize<LumenfallException>(settings.For(request.Service).ApiKey);   // a last pass: every path redacts already
+            TimeSpan elapsed = settings.TimeProvider.GetElapsedTime(started);
             string outcome = SdkTelemetry.OutcomeOf(ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             activity?.SetTag("error.type", ex is LumenfallException { ErrorCode: { } code } ? code : ex.GetType().Name);

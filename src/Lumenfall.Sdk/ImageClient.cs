@@ -14,11 +14,12 @@ namespace Lumenfall.Sdk;
 /// <summary>
 /// One client for every model the SDK knows. Give it a typed request record (for example
 /// <see cref="Flux2DevGenerationRequest"/>); it validates the request, sends it to the model's service, and
-/// returns the images. Thread-safe; create one and reuse it.
+/// returns the images. Thread-safe; create one and reuse it (under a host it is a singleton that follows
+/// configuration reloads: each call uses the options current when it starts).
 /// </summary>
 public partial class ImageClient
 {
-    private readonly Dictionary<ImageService, IImageTransport> _transports;
+    private readonly Func<Core> _current;
     private readonly ILogger _logger;
 
     /// <summary>Creates a client with the given settings, over the SDK's shared connection pool.</summary>
@@ -40,20 +41,25 @@ public partial class ImageClient
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="handler"/> is null.</exception>
     /// <exception cref="ArgumentException">The options are not usable; the message names each setting.</exception>
     public ImageClient(LumenfallOptions options, HttpMessageHandler handler)
-        : this(Snapshot(options), ClientsOver(handler), loggerFactory: null, isSnapshot: true)
     {
+        ArgumentNullException.ThrowIfNull(handler);
+        LumenfallOptions frozen = Snapshot(options);
+        var core = new Core(frozen, CreateTransports(frozen, ClientsOver(handler, frozen.TimeProvider)));
+        _current = () => core;
+        _logger = NullLogger.Instance;
     }
 
-    /// <summary>Creates a client over HTTP clients given per service (null: downloads); used by the DI container.</summary>
-    internal ImageClient(LumenfallOptions options, Func<ImageService?, HttpClient> clients, ILoggerFactory? loggerFactory)
-        : this(Snapshot(options), clients, loggerFactory, isSnapshot: true)
+    /// <summary>
+    /// Creates a client that follows <paramref name="options"/> (the DI container's frozen snapshots): each call uses
+    /// the snapshot current when it starts, over HTTP clients given per service (null: downloads).
+    /// </summary>
+    internal ImageClient(Func<LumenfallOptions> options, Func<ImageService?, HttpClient> clients, ILoggerFactory? loggerFactory)
     {
-    }
-
-    private ImageClient(LumenfallOptions frozen, Func<ImageService?, HttpClient> clients, ILoggerFactory? loggerFactory, bool isSnapshot)
-        : this(frozen, CreateTransports(frozen, clients), loggerFactory)
-    {
-        _ = isSnapshot;
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clients);
+        var following = new Following(options, frozen => new Core(frozen, CreateTransports(frozen, clients)));
+        _current = following.Current;
+        _logger = loggerFactory?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;
     }
 
     /// <summary>Creates a client over explicit transports (tests use this).</summary>
@@ -61,24 +67,25 @@ public partial class ImageClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transports);
-        Options = options.IsFrozen ? options : Snapshot(options);
-        _transports = transports.ToDictionary(t => t.Service);
+        var core = new Core(options.IsFrozen ? options : Snapshot(options), transports.ToDictionary(t => t.Service));
+        _current = () => core;
         _logger = loggerFactory?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;
     }
 
     /// <summary>Creates a client for mocking.</summary>
     protected ImageClient()
     {
-        Options = new LumenfallOptions().Freeze();
-        _transports = [];
+        var core = new Core(new LumenfallOptions().Freeze(), []);
+        _current = () => core;
         _logger = NullLogger.Instance;
     }
 
     /// <summary>
-    /// Gets the client's settings: a validated copy taken when the client was built, read-only (a setter throws
-    /// <see cref="InvalidOperationException"/>). Changing the options the client was built from does not change it.
+    /// Gets the client's settings: a validated, read-only copy (a setter throws <see cref="InvalidOperationException"/>).
+    /// Changing the options a client was built from does not change it. A client from <c>AddLumenfall()</c> returns the
+    /// registration's current snapshot: after a configuration reload, the new one (each call keeps the one it started with).
     /// </summary>
-    public virtual LumenfallOptions Options { get; }
+    public virtual LumenfallOptions Options => _current().Options;
 
     /// <summary>
     /// Creates a client from environment variables: <c>LUMENFALL_API_KEY</c>, <c>FAL_KEY</c>, <c>OMNIROUTERS_API_KEY</c>
@@ -118,7 +125,7 @@ public partial class ImageClient
     /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
     /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
     public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
-        TraceAsync("generate", request, options, transport => transport.GenerateAsync(request, cancellationToken), r => r);
+        TraceAsync("generate", request, options, (transport, call) => transport.GenerateAsync(request, call, cancellationToken), r => r);
 
     /// <summary>
     /// Starts a generation and returns an <see cref="ImageOperation"/> without waiting for the images. For a
@@ -141,7 +148,7 @@ public partial class ImageClient
     /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
     /// <exception cref="LumenfallException">The service refused the request.</exception>
     public virtual Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
-        TraceAsync("start", request, options, transport => transport.StartAsync(request, cancellationToken), o => o.Value);
+        TraceAsync("start", request, options, (transport, call) => transport.StartAsync(request, call, cancellationToken), o => o.Value);
 
     /// <summary>
     /// Rebuilds an operation from its <see cref="ImageOperation.RehydrationToken"/>, in this process or another one,
@@ -149,13 +156,19 @@ public partial class ImageClient
     /// </summary>
     /// <param name="rehydrationToken">A token from <see cref="ImageOperation.RehydrationToken"/> or an exception's <see cref="LumenfallException.RehydrationToken"/>.</param>
     /// <returns>The operation, ready to update, wait for, watch or cancel.</returns>
-    /// <exception cref="ArgumentException">The text is not a rehydration token of this SDK.</exception>
+    /// <remarks>
+    /// The resumed operation's requests go to URLs this client builds from its own configured endpoints and the
+    /// token's ids, with this client's key; they carry no <see cref="RequestOptions"/> (the call that started the
+    /// operation may have had some: they stay with that call's operation).
+    /// </remarks>
+    /// <exception cref="ArgumentException">The text is not a rehydration token of this SDK (<see cref="ArgumentException.ParamName"/> is <c>rehydrationToken</c>).</exception>
     /// <exception cref="NotSupportedException">This client has no transport for the token's service.</exception>
     public virtual ImageOperation ResumeOperation(string rehydrationToken)
     {
         OperationState state = OperationState.FromToken(rehydrationToken);
-        return _transports.TryGetValue(state.Service, out IImageTransport? transport) && transport is IOperationProtocol protocol
-            ? new PolledImageOperation(protocol, state, Options.TimeProvider, UsesStatusStream(state.Service), initial: null)
+        Core core = _current();
+        return core.Transports.TryGetValue(state.Service, out IImageTransport? transport) && transport is IOperationProtocol protocol
+            ? new PolledImageOperation(protocol, state, core.Options.TimeProvider, UsesStatusStream(core.Options, state.Service), initial: null)
             : throw new NotSupportedException($"This client cannot follow {state.Service} operations.");
     }
 
@@ -172,7 +185,7 @@ public partial class ImageClient
     /// <returns>The models.</returns>
     /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
     public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(RequestOptions? options, CancellationToken cancellationToken = default) =>
-        WithOptionsAsync(options, () => Lumenfall.ListModelsAsync(cancellationToken));
+        WithOptionsAsync(options, (core, call) => LumenfallOf(core).ListModelsAsync(call, cancellationToken));
 
     /// <summary>Gets one model from the Lumenfall gateway (<c>GET /models/{id}</c>).</summary>
     /// <param name="modelId">For example <c>gpt-image-2</c>.</param>
@@ -193,7 +206,7 @@ public partial class ImageClient
     public virtual Task<ServiceModel> GetModelAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return WithOptionsAsync(options, () => Lumenfall.GetModelAsync(modelId, cancellationToken));
+        return WithOptionsAsync(options, (core, call) => LumenfallOf(core).GetModelAsync(modelId, call, cancellationToken));
     }
 
     /// <summary>
@@ -218,7 +231,7 @@ public partial class ImageClient
     public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
-        return WithOptionsAsync(options, () => Lumenfall.GetModelSchemaAsync(modelId, cancellationToken));
+        return WithOptionsAsync(options, (core, call) => LumenfallOf(core).GetModelSchemaAsync(modelId, call, cancellationToken));
     }
 
     /// <summary>
@@ -240,31 +253,30 @@ public partial class ImageClient
     /// <returns>The estimate.</returns>
     /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
     public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
-        WithOptionsAsync(options, () =>
+        WithOptionsAsync(options, (core, call) =>
         {
-            Prepare(request);
-            return Lumenfall.EstimateCostAsync(request, cancellationToken);
+            Prepare(core, request, call);
+            return LumenfallOf(core).EstimateCostAsync(request, call, cancellationToken);
         });
 
-    /// <summary>Runs one call with <paramref name="options"/> as the call's settings (validated and copied first).</summary>
-    private static async Task<T> WithOptionsAsync<T>(RequestOptions? options, Func<Task<T>> call)
+    /// <summary>Runs one call on the current options, with <paramref name="options"/> checked and copied first; the copy travels with the call.</summary>
+    private async Task<T> WithOptionsAsync<T>(RequestOptions? options, Func<Core, RequestOptions?, Task<T>> call)
     {
-        using RequestOptions.Scope scope = RequestOptions.Enter(options);
-        return await call().ConfigureAwait(false);
+        RequestOptions? checkedOptions = options?.Checked();
+        return await call(_current(), checkedOptions).ConfigureAwait(false);
     }
 
-    private bool UsesStatusStream(ImageService service) => service == ImageService.Fal && Options.Fal.UseStatusStream;
+    private static bool UsesStatusStream(LumenfallOptions options, ImageService service) => service == ImageService.Fal && options.Fal.UseStatusStream;
 
-    private LumenfallTransport Lumenfall =>
-        _transports.TryGetValue(ImageService.Lumenfall, out IImageTransport? transport) && transport is LumenfallTransport lumenfall
+    private static LumenfallTransport LumenfallOf(Core core) =>
+        core.Transports.TryGetValue(ImageService.Lumenfall, out IImageTransport? transport) && transport is LumenfallTransport lumenfall
             ? lumenfall
             : throw new NotSupportedException("This client has no Lumenfall transport.");
 
     /// <summary>One HTTP client over <paramref name="handler"/> for every service and downloads: the handlers hold no settings.</summary>
-    private static Func<ImageService?, HttpClient> ClientsOver(HttpMessageHandler handler)
+    private static Func<ImageService?, HttpClient> ClientsOver(HttpMessageHandler handler, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        HttpClient client = HttpStack.CreateClient(NullLogger.Instance, handler);
+        HttpClient client = HttpStack.CreateClient(NullLogger.Instance, handler, time);
         return _ => client;
     }
 
@@ -291,7 +303,7 @@ public partial class ImageClient
         }
     }
 
-    private static List<IImageTransport> CreateTransports(LumenfallOptions options, Func<ImageService?, HttpClient> clients)
+    private static Dictionary<ImageService, IImageTransport> CreateTransports(LumenfallOptions options, Func<ImageService?, HttpClient> clients)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clients);
@@ -301,24 +313,25 @@ public partial class ImageClient
         ServiceChannel Channel(ImageService service) =>
             new(service, () => clients(service), options.For(service), options.TimeProvider) { MaxResponseBytes = options.MaxResponseBytes };
 
-        return
+        IImageTransport[] transports =
         [
             new LumenfallTransport(Channel(ImageService.Lumenfall), downloader),
             new FalTransport(Channel(ImageService.Fal), options.Fal, downloader),
             new OmniRoutersTransport(Channel(ImageService.OmniRouters), options.OmniRouters, downloader),
         ];
+        return transports.ToDictionary(t => t.Service);
     }
 
-    private IImageTransport Prepare(ImageRequest request)
+    private IImageTransport Prepare(Core core, ImageRequest request, RequestOptions? call)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ValidationLevel level = RequestOptions.Current?.Validation ?? request.Validation ?? Options.Validation;
+        ValidationLevel level = call?.Validation ?? request.Validation ?? core.Options.Validation;
         foreach (ValidationError relaxed in request.Validate(level))
         {
             Log.ValidationRelaxed(_logger, request.ModelId, relaxed.Parameter, level, relaxed.Message, relaxed.Rule);
         }
 
-        return _transports.TryGetValue(request.Service, out IImageTransport? transport)
+        return core.Transports.TryGetValue(request.Service, out IImageTransport? transport)
             ? transport
             : throw new NotSupportedException($"No transport for {request.Service} is registered in this client, so {request.ModelId} cannot be sent.");
     }

@@ -1,23 +1,27 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lumenfall.Sdk.AI.Tests;
 
-/// <summary><c>AddLumenfall().AddImageGenerator(...)</c>: generators over the registration's client, keyed or not.</summary>
+/// <summary>
+/// <c>AddLumenfall().AddImageGenerator(...)</c>: singleton generators over the registration's client, keyed or not,
+/// registered through Microsoft.Extensions.AI's builder so its middleware composes.
+/// </summary>
 public class DependencyInjectionTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     [Fact]
     public async Task The_builder_registers_a_generator_and_keyed_generators_for_other_models()
     {
         var services = new ServiceCollection();
-        services.AddLumenfall(o =>
-            {
-                fixture.Emulator.Configure(o);
-                EmulatorFixture.Fast(o);
-            })
-            .AddImageGenerator("gpt-image-2")
-            .AddKeyedImageGenerator("fast", "flux.2-dev")
-            .AddKeyedImageGenerator("queued", "omnigen-v1");
+        LumenfallBuilder lumenfall = services.AddLumenfall(o =>
+        {
+            fixture.Emulator.Configure(o);
+            EmulatorFixture.Fast(o);
+        });
+        lumenfall.AddImageGenerator("gpt-image-2");
+        lumenfall.AddKeyedImageGenerator("fast", "flux.2-dev");
+        lumenfall.AddKeyedImageGenerator("queued", "omnigen-v1");
         await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
         IImageGenerator main = provider.GetRequiredService<IImageGenerator>();
@@ -50,5 +54,94 @@ public class DependencyInjectionTests(EmulatorFixture fixture) : IClassFixture<E
 
         generator.GetService<ImageClient>()!.Options.Lumenfall.ApiKey.Should().Be("tenant-b-key");
         provider.GetService<ImageClient>().Should().BeNull();   // only the keyed client exists
+    }
+
+    [Fact]
+    public async Task Generators_and_the_client_are_singletons_so_resolves_from_the_root_keep_nothing_alive()
+    {
+        var services = new ServiceCollection();
+        LumenfallBuilder lumenfall = services.AddLumenfall(fixture.Emulator.Configure);
+        lumenfall.AddImageGenerator("flux.2-dev");
+        lumenfall.AddKeyedImageGenerator("fast", "flux.2-dev");
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+
+        IImageGenerator first = provider.GetRequiredService<IImageGenerator>();
+        var resolves = Enumerable.Range(0, 200).Select(_ => provider.GetRequiredService<IImageGenerator>()).ToList();
+
+        resolves.Should().AllSatisfy(g => g.Should().BeSameAs(first), "200 resolves from the root provider are one generator, not 200 disposables it must keep");
+        provider.GetRequiredKeyedService<IImageGenerator>("fast").Should().BeSameAs(provider.GetRequiredKeyedService<IImageGenerator>("fast"));
+        provider.GetRequiredService<ImageClient>().Should().BeSameAs(provider.GetRequiredService<ImageClient>());
+        first.GetService<ImageClient>().Should().BeSameAs(provider.GetRequiredService<ImageClient>());
+    }
+
+    [Fact]
+    public async Task Microsoft_extensions_ai_middleware_composes_on_the_returned_builder_keyed_or_not()
+    {
+        var logs = new ListLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var seen = new List<string>();
+        LumenfallBuilder lumenfall = services.AddLumenfall(o =>
+        {
+            fixture.Emulator.Configure(o);
+            EmulatorFixture.Fast(o);
+        });
+        lumenfall.AddImageGenerator("flux.2-dev")
+            .UseLogging()
+            .UseOpenTelemetry(sourceName: "Tests.Images")
+            .Use(inner => new Recording(inner, "unkeyed", seen));
+        lumenfall.AddKeyedImageGenerator("gpt", "gpt-image-2")
+            .Use(inner => new Recording(inner, "keyed", seen));
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+
+        IImageGenerator generator = provider.GetRequiredService<IImageGenerator>();
+        await generator.GenerateImagesAsync("a fern");
+        await provider.GetRequiredKeyedService<IImageGenerator>("gpt").GenerateImagesAsync("a fern");
+
+        seen.Should().Equal("unkeyed", "keyed");
+        generator.GetService<LoggingImageGenerator>().Should().NotBeNull();
+        generator.GetService<OpenTelemetryImageGenerator>().Should().NotBeNull();
+        generator.GetService<LumenfallImageGenerator>().Should().NotBeNull("the SDK's generator is the innermost");
+        logs.Messages.Should().Contain(m => m.Contains("GenerateAsync", StringComparison.Ordinal), "UseLogging logs each call");
+    }
+
+    private sealed class Recording(IImageGenerator inner, string name, List<string> seen) : DelegatingImageGenerator(inner)
+    {
+        public override Task<ImageGenerationResponse> GenerateAsync(ImageGenerationRequest request, ImageGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            lock (seen)
+            {
+                seen.Add(name);
+            }
+
+            return base.GenerateAsync(request, options, cancellationToken);
+        }
+    }
+
+    private sealed class ListLoggerProvider : ILoggerProvider
+    {
+        public List<string> Messages { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ListLoggerProvider owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (owner.Messages)
+                {
+                    owner.Messages.Add(formatter(state, exception));
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,8 @@ namespace Lumenfall.Sdk.IntegrationTests;
 /// Every kind of fault against every service mode, over real loopback HTTP, checked against the SDK's error
 /// contract: every failure is a <see cref="LumenfallException"/> subtype carrying the ids of its call (and, once a
 /// job was accepted, its operation id and rehydration token); a billable POST is replayed only when it provably was
-/// not processed (429, 503 with Retry-After), never after an ambiguous failure; one blip while waiting on a queued
+/// not processed (429; a 503 with Retry-After only from fal, which documents 5xx failures as unprocessed and unbilled),
+/// never after an ambiguous failure; one blip while waiting on a queued
 /// job is not the end of the wait. Each cell counts the billable POSTs the emulator received for the call.
 /// </summary>
 /// <remarks>
@@ -23,7 +24,7 @@ public class FaultMatrixTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
     /// <summary>The generation timeout of the slow-response cells; the emulator answers well after it.</summary>
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>fal's published OpenAPI example of a queue submit reply: it has an id, but its URLs are placeholders.</summary>
+    /// <summary>fal's published OpenAPI example of a queue submit reply: it has an id, but its URLs are placeholders (the SDK builds its own).</summary>
     private const string FalOpenApiSubmitExample = """{"request_id":"r1","status_url":"string","response_url":"string","cancel_url":"string","status":"IN_QUEUE"}""";
 
     private static readonly Dictionary<string, Mode> Modes = new Mode[]
@@ -44,7 +45,10 @@ public class FaultMatrixTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
     {
         // ---- the billable POST (generation, fal submit, OmniRouters create) ----
         new("429 with Retry-After, then success", m => OnPost(m, HttpStatusCode.TooManyRequests, RateLimitedBody, ShortRetryAfter), null, 2),
-        new("503 with Retry-After, then success", m => OnPost(m, HttpStatusCode.ServiceUnavailable, UnavailableBody, ShortRetryAfter), null, 2),
+        new("503 with Retry-After, then success", m => OnPost(m, HttpStatusCode.ServiceUnavailable, UnavailableBody, ShortRetryAfter), null, 2,
+            AppliesTo: m => m.Service == ImageService.Fal),
+        new("503 with Retry-After, from a service that does not document it as unprocessed", m => OnPost(m, HttpStatusCode.ServiceUnavailable, UnavailableBody, ShortRetryAfter),
+            typeof(LumenfallUpstreamException), 1, AppliesTo: m => m.Service != ImageService.Fal),
         new("503 without Retry-After", m => OnPost(m, HttpStatusCode.ServiceUnavailable, UnavailableBody), typeof(LumenfallUpstreamException), 1),
         new("500", m => OnPost(m, HttpStatusCode.InternalServerError, """{"error":{"message":"boom","type":"server_error"}}"""), typeof(LumenfallUpstreamException), 1),
         new("connection dropped after sending", m => new EmulatorFault { Method = "POST", PathContains = m.BillablePath, DropConnection = true }, typeof(LumenfallNetworkException), 1),
@@ -61,9 +65,9 @@ public class FaultMatrixTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
             Check: (_, ex) => ((LumenfallTimeoutException)ex).Timeout.Should().Be(ShortTimeout)),
         new("200 with an image URL that is not a URL", m => OnPost(m, HttpStatusCode.OK, UnusableImageUrlBody(m)), typeof(LumenfallUnexpectedResponseException), 1,
             AppliesTo: m => !m.Queued),
-        new("fal's OpenAPI example as the submit reply", m => OnPost(m, HttpStatusCode.OK, FalOpenApiSubmitExample), typeof(LumenfallUnexpectedResponseException), 1,
+        new("fal's OpenAPI example as the submit reply", m => OnPost(m, HttpStatusCode.OK, FalOpenApiSubmitExample), typeof(LumenfallNotFoundException), 1,
             AppliesTo: m => m.Name == "fal-queue", AcceptedId: "r1",
-            Check: (_, ex) => ((LumenfallUnexpectedResponseException)ex).Field.Should().EndWith("_url")),
+            Check: (_, ex) => ex.Message.Should().Contain("404", "its placeholder URLs are not followed: the job r1 is polled at the URL the SDK builds, which the emulator does not know")),
 
         // ---- status polls while waiting on an accepted job (queued modes only) ----
         new("one 503 on a status poll", m => OnPoll(m, 1, f => f with { StatusCode = HttpStatusCode.ServiceUnavailable, Body = UnavailableBody }), null, 1, OnPoll: true),

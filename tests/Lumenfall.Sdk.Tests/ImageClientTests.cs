@@ -86,13 +86,13 @@ public class ImageClientTests
 
         public ImageService Service => service;
 
-        public Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
+        public Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
         {
             Generated.Add(request);
             return Task.FromResult(new ImageGenerationResult(request.ModelId, service, []));
         }
 
-        public Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken)
+        public Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
         {
             Started.Add(request);
             return Task.FromResult<ImageOperation>(new DoneOperation(request, service));

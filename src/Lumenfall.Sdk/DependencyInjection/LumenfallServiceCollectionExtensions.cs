@@ -1,6 +1,7 @@
 using Lumenfall.Sdk;
 using Lumenfall.Sdk.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the Lumenfall SDK in a host: options, one HTTP client per service, and a transient <see cref="ImageClient"/>.</summary>
+/// <summary>Registers the Lumenfall SDK in a host: options, one HTTP client per service, and a singleton <see cref="ImageClient"/>.</summary>
 public static class LumenfallServiceCollectionExtensions
 {
     /// <summary>
@@ -105,20 +106,22 @@ public static class LumenfallServiceCollectionExtensions
 
         ImageClient Create(IServiceProvider provider)
         {
-            LumenfallOptions resolved = provider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name);
+            LumenfallOptionsSnapshots snapshots = provider.GetRequiredService<LumenfallOptionsSnapshots>();
+            _ = snapshots.Get(name);   // unusable options fail here, at the first resolve, not at the first call
             var factory = provider.GetRequiredService<IHttpClientFactory>();
-            return new ImageClient(resolved, service => factory.CreateClient(ClientName(name, service)), provider.GetService<ILoggerFactory>());
+            return new ImageClient(() => snapshots.Get(name), service => factory.CreateClient(ClientName(name, service)), provider.GetService<ILoggerFactory>());
         }
 
-        // Transient: a client keeps the options it was built with for its whole life (they are frozen), so one
-        // client's key and endpoints never disagree; a client resolved after a configuration reload gets the new ones.
+        // A singleton, as Azure and Microsoft.Extensions.AI clients are: each call takes the registration's current
+        // frozen options (a configuration reload replaces them), so one call's key and endpoints never disagree, and
+        // each request gets its HttpClient from the factory, so handler rotation works as for any typed client.
         if (serviceKey is null)
         {
-            services.TryAddTransient(Create);
+            services.TryAddSingleton(Create);
         }
         else
         {
-            services.AddKeyedTransient(serviceKey, (provider, _) => Create(provider));
+            services.AddKeyedSingleton(serviceKey, (provider, _) => Create(provider));
         }
 
         return builder;
@@ -127,18 +130,45 @@ public static class LumenfallServiceCollectionExtensions
     private static IHttpClientBuilder AddHttpClient(IServiceCollection services, string name, ImageService? service)
     {
         // Microsoft.Extensions.Http's default loggers keep header values (the Authorization header among them) in
-        // their structured log state; they are removed, and the resilience handler logs each attempt itself
+        // their structured log state; they are removed, and the attempt handler logs each attempt itself
         // (method, URL without query, status, time: never a header or a body).
         IHttpClientBuilder http = services.AddHttpClient(ClientName(name, service))
             .ConfigurePrimaryHttpMessageHandler(HttpStack.CreatePrimaryHandler)
             .ConfigureHttpClient(client => HttpStack.Configure(client))
             .RemoveAllLoggers();
 
-        // The SDK's handlers go first (outermost); handlers added through the builder run inside them and see every attempt.
-        // They hold no settings: each request carries its client's key, hosts, retries and clock (CallSettings).
-        http.AddHttpMessageHandler(() => new RedirectHandler());
-        http.AddHttpMessageHandler(() => new AuthorizationHandler());
-        http.AddHttpMessageHandler(provider => new ResilienceHandler(LoggerOf(provider)));
+        // A host's ConfigureHttpClientDefaults runs before this, so its handlers are already in the list, outermost.
+        // Its resilience handlers (AddStandardResilienceHandler, AddStandardHedgingHandler, AddResilienceHandler) are
+        // taken out: they retry every POST on a 5xx and cut attempts at 10 s, which would bill generations twice.
+        // This is what Microsoft.Extensions.Http.Resilience's RemoveAllResilienceHandlers() does; that method is
+        // experimental (EXTEXP0001), so a library that must keep working with the next version does it with the stable
+        // ConfigureAdditionalHttpMessageHandlers and the public ResilienceHandler type. The host's other handlers stay;
+        // the replay guard refuses any that would send a billable request twice.
+        http.ConfigureAdditionalHttpMessageHandlers(static (handlers, _) =>
+        {
+            for (int i = handlers.Count - 1; i >= 0; i--)
+            {
+                if (handlers[i] is ResilienceHandler)
+                {
+                    handlers.RemoveAt(i);
+                }
+            }
+        });
+
+        // Then the SDK's own chain. Handlers added through the builder run inside it and see every attempt. The handlers
+        // hold no settings: each request carries its client's key, purpose, retries and clock (CallState).
+        foreach (Func<DelegatingHandler> outer in new Func<DelegatingHandler>[] { () => new ReplayGuardHandler(), () => new RedirectHandler(), () => new AuthorizationHandler() })
+        {
+            http.AddHttpMessageHandler(outer);
+        }
+
+        http.AddResilienceHandler(RetryPolicy.PipelineName, (pipeline, context) =>
+        {
+            // Retries wait on the registration's clock (LumenfallOptions.TimeProvider), as they do without a host.
+            pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name).TimeProvider;
+            RetryPolicy.Configure(pipeline, LoggerOf(context.ServiceProvider));
+        });
+        http.AddHttpMessageHandler(provider => new AttemptHandler(LoggerOf(provider)));
         return http;
     }
 

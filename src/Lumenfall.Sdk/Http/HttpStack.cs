@@ -1,14 +1,18 @@
-using System.Net;
 using System.Reflection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace Lumenfall.Sdk.Http;
 
 /// <summary>
-/// The SDK's handler chain, the same with or without a host: redirects (followed here, so each hop is checked)
-/// → authorization (the key a request carries, only for its service's own hosts) → resilience (retries per purpose)
-/// → the primary handler. Downloads carry no key. Timeouts are enforced by the SDK, so <see cref="HttpClient.Timeout"/>
-/// is infinite.
+/// The SDK's handler chain, the same with or without a host, outermost first: the replay guard (a billable request
+/// enters once) → redirects (followed here, so each hop is checked) → authorization (the key only on the origin the
+/// SDK built the URL for) → Microsoft.Extensions.Http.Resilience's <c>ResilienceHandler</c> running
+/// <see cref="RetryPolicy"/> → one span and log line per attempt → the primary handler. Downloads carry no key.
+/// Timeouts are enforced by the SDK per purpose, so <see cref="HttpClient.Timeout"/> is infinite. Under a host,
+/// resilience handlers the host put on every client (<c>ConfigureHttpClientDefaults</c>) are removed from the SDK's
+/// clients: they cannot know which requests are billable, and their timeouts are made for quick calls.
 /// </summary>
 internal static class HttpStack
 {
@@ -35,25 +39,23 @@ internal static class HttpStack
     /// <summary>The authorization scheme each service expects.</summary>
     public static string AuthScheme(ImageService service) => service == ImageService.Fal ? "Key" : "Bearer";
 
-    /// <summary>
-    /// The SDK's handlers, outermost first. They hold no settings: each request carries its client's
-    /// <see cref="CallSettings"/> (key, hosts, retries, clock).
-    /// </summary>
-    public static IEnumerable<DelegatingHandler> Handlers(ILogger logger)
+    /// <summary>The handlers outside the retry pipeline, outermost first. They hold no settings: each request carries its <see cref="CallState"/>.</summary>
+    public static IEnumerable<DelegatingHandler> OuterHandlers()
     {
+        yield return new ReplayGuardHandler();
         yield return new RedirectHandler();
         yield return new AuthorizationHandler();
-        yield return new ResilienceHandler(logger);
     }
 
-    /// <summary>Chains <see cref="Handlers"/> over <paramref name="primary"/> (for clients built without a host).</summary>
-    public static HttpClient CreateClient(ILogger logger, HttpMessageHandler primary)
+    /// <summary>Chains the SDK's handlers over <paramref name="primary"/> (for clients built without a host), retries on <paramref name="time"/>.</summary>
+    public static HttpClient CreateClient(ILogger logger, HttpMessageHandler primary, TimeProvider time)
     {
+        DelegatingHandler[] handlers = [.. OuterHandlers(), new ResilienceHandler(RetryPolicy.Build(time, logger)), new AttemptHandler(logger)];
         HttpMessageHandler pipeline = primary;
-        foreach (DelegatingHandler handler in Handlers(logger).Reverse())
+        for (int i = handlers.Length - 1; i >= 0; i--)
         {
-            handler.InnerHandler = pipeline;
-            pipeline = handler;
+            handlers[i].InnerHandler = pipeline;
+            pipeline = handlers[i];
         }
 
         return Configure(new HttpClient(pipeline, disposeHandler: false));

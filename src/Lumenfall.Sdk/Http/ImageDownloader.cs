@@ -11,7 +11,7 @@ internal sealed class ImageDownloader
     private static readonly Lazy<ImageDownloader> Shared = new(() =>
     {
         var options = new LumenfallOptions();
-        HttpClient client = HttpStack.CreateClient(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, HttpStack.SharedHandler);
+        HttpClient client = HttpStack.CreateClient(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, HttpStack.SharedHandler, options.TimeProvider);
         return new ImageDownloader(() => client, options.TimeProvider, options.DownloadTimeout, options.MaxResponseBytes, options.DownloadRetry);
     });
 
@@ -81,9 +81,8 @@ internal sealed class ImageDownloader
         HttpResponseMessage? response = null;
         try
         {
-            using var request = new CallRequest(HttpMethod.Get, uri);
-            request.Purpose = CallPurpose.Download;
-            request.Settings = _settings;
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            new CallState(_settings, CallPurpose.Download).AttachTo(request);
             response = await _http().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -103,6 +102,15 @@ internal sealed class ImageDownloader
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested || ex.InnerException is TimeoutException)
         {
             throw new LumenfallTimeoutException($"Downloading the image from {where} took longer than {_timeout}.", _timeout, ex) { StatusCode = response?.StatusCode };
+        }
+        catch (InvalidDataException ex)
+        {
+            // A handler that decompresses the body (a host's, or a primary handler with AutomaticDecompression) met bytes that do not decode.
+            throw new LumenfallUnexpectedResponseException($"The image from {where} could not be decoded as sent: {ServiceErrors.CapMessage(ex.Message)}", ex)
+            {
+                StatusCode = response?.StatusCode,
+                Field = "body",
+            };
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
         {

@@ -44,7 +44,7 @@ internal sealed class ServiceChannel
         _http = http;
         _options = options;
         Time = time;
-        _settings = new CallSettings(HttpStack.AuthScheme(service), options.ApiKey, options.Endpoints, options.Retry, time);
+        _settings = new CallSettings(HttpStack.AuthScheme(service), options.ApiKey, options.Endpoints, options.Retry, time, Unprocessed503: service == ImageService.Fal);
     }
 
     public ImageService Service { get; }
@@ -73,16 +73,25 @@ internal sealed class ServiceChannel
 
     /// <summary>
     /// Sends <paramref name="request"/> and reads the successful response with <paramref name="read"/>, all within
-    /// the purpose's timeout. A non-success status becomes the typed exception, unless <paramref name="accept"/>
-    /// lets <paramref name="read"/> handle it. If <paramref name="read"/> returns the response itself, it is not
-    /// disposed (the caller owns it, for example to read a stream).
+    /// the purpose's timeout (or the call's). A non-success status becomes the typed exception, unless
+    /// <paramref name="accept"/> lets <paramref name="read"/> handle it. If <paramref name="read"/> returns the
+    /// response itself, it is not disposed (the caller owns it, for example to read a stream).
     /// </summary>
+    /// <param name="request">The request; its URL is one the SDK built from a configured endpoint and ids, unless <paramref name="keyed"/> is false.</param>
+    /// <param name="purpose">Why it is sent: its timeout and whether it may be replayed.</param>
+    /// <param name="call">The call's own settings (already checked), or null.</param>
+    /// <param name="read">Reads the successful response.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    /// <param name="accept">Statuses <paramref name="read"/> handles itself.</param>
+    /// <param name="keyed">False for a URL a server gave (an upload target): it never gets the key or the call's headers.</param>
     public async Task<T> SendAsync<T>(
-        CallRequest request,
+        HttpRequestMessage request,
         CallPurpose purpose,
+        RequestOptions? call,
         Func<HttpResponseMessage, CallContext, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken,
-        Func<HttpStatusCode, bool>? accept = null)
+        Func<HttpStatusCode, bool>? accept = null,
+        bool keyed = true)
     {
         if (string.IsNullOrEmpty(_options.ApiKey))
         {
@@ -93,19 +102,15 @@ internal sealed class ServiceChannel
             };
         }
 
-        RequestOptions? call = RequestOptions.Current;
         string clientRequestId = Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
-        request.Purpose = purpose;
-        request.Settings = call is null ? _settings : _settings with { Retry = call.Retry ?? _settings.Retry, Headers = call.Headers.Count == 0 ? null : call.HeaderSnapshot };
-
+        CallSettings settings = call is null ? _settings : _settings with { Retry = call.Retry ?? _settings.Retry, Headers = call.Headers.Count == 0 ? null : call.HeaderSnapshot };
         TimeSpan timeout = call?.Timeout ?? (purpose is CallPurpose.Generation or CallPurpose.Upload ? _options.GenerationTimeout : _options.RequestTimeout);
         using var timeoutSource = new CancellationTokenSource(timeout, Time);
-        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            request.Deadline = Time.GetTimestamp() + (long)(timeout.TotalSeconds * Time.TimestampFrequency);
-        }
+        long? deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : Time.GetTimestamp() + (long)(timeout.TotalSeconds * Time.TimestampFrequency);
+        Uri? keyedUrl = keyed && request.RequestUri is { IsAbsoluteUri: true } url && CallState.IsOnEndpoint(url, _options.Endpoints) ? url : null;
+        new CallState(settings, purpose, keyedUrl, deadline).AttachTo(request);
 
         // Linked only when the caller's token can be canceled: most calls pass none, and then the timeout is the token.
         using CancellationTokenSource? linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token) : null;
@@ -144,8 +149,8 @@ internal sealed class ServiceChannel
     }
 
     /// <summary>Sends a request and returns the open response once its headers are in (for streams); the caller disposes it.</summary>
-    public Task<HttpResponseMessage> OpenAsync(CallRequest request, CallPurpose purpose, CancellationToken cancellationToken) =>
-        SendAsync(request, purpose, (response, _, _) => Task.FromResult(response), cancellationToken);
+    public Task<HttpResponseMessage> OpenAsync(HttpRequestMessage request, CallPurpose purpose, RequestOptions? call, CancellationToken cancellationToken) =>
+        SendAsync(request, purpose, call, (response, _, _) => Task.FromResult(response), cancellationToken);
 
     /// <summary>
     /// Turns whatever a call threw into the SDK's typed exception, with the call's ids, the key redacted and the

@@ -8,8 +8,11 @@ namespace Lumenfall.Sdk.Http;
 /// <summary>
 /// Reads an OpenAI-style images body (<c>{"data":[{"b64_json":"…"}]}</c>) from the response stream so that each image is
 /// decoded from base64 as its bytes arrive, straight into the buffer the result keeps: no copy of the body, no base64
-/// string, no second buffer. The rest of the body is small; it is kept as JSON in which every <c>"b64_json":"…"</c>
-/// becomes <c>"b64_json_ref":n</c> (the index of the decoded image), then read with the source-generated contract.
+/// string. The rest of the body is small; it is kept as JSON in which every <c>"b64_json":"…"</c> (the key spelled
+/// plainly or with JSON escapes) becomes <c>"b64_json_ref":n</c> (the index of the decoded image), then read with the
+/// source-generated contract. An image's buffer is sized from what is left of the declared body; when it turns out
+/// larger than its image (the body held more images after it), the image is moved into an exact one, so a body of
+/// four 1 MiB images keeps 4 MiB, not four buffers the size of the body.
 /// </summary>
 internal static class StreamingImagesReader
 {
@@ -50,8 +53,13 @@ internal static class StreamingImagesReader
     /// <summary>A byte-at-a-time JSON scanner that knows strings, escapes and one key: <c>b64_json</c>.</summary>
     private sealed class Scanner(long? declared) : IDisposable
     {
+        /// <summary>How much larger than its image a buffer may stay before the image is moved into an exact one.</summary>
+        private const int Slack = 64 * 1024;
+
         // One small array for the key being compared (8), an escape being collected (6) and the base64 held back (4).
         private readonly byte[] _small = new byte[18];
+        private long _fed;                // bytes of the body scanned before the current chunk
+        private int _position;            // index in the current chunk
         private byte[] _skeleton = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 1024, 256, 4096));
         private int _length;             // bytes of the skeleton written
         private State _state = State.Outside;
@@ -78,8 +86,15 @@ internal static class StreamingImagesReader
 
         public void Feed(ReadOnlySpan<byte> bytes)
         {
+            FeedChunk(bytes);
+            _fed += bytes.Length;
+        }
+
+        private void FeedChunk(ReadOnlySpan<byte> bytes)
+        {
             for (int i = 0; i < bytes.Length; i++)
             {
+                _position = i;
                 byte b = bytes[i];
                 switch (_state)
                 {
@@ -115,12 +130,12 @@ internal static class StreamingImagesReader
                         Append(b);
                         if (_escaped)
                         {
-                            _escaped = false;
-                            _nameLength = -1;
+                            NameEscape(b);
                         }
                         else if (b == '\\')
                         {
                             _escaped = true;
+                            _escapeLength = 0;
                         }
                         else if (b == '"')
                         {
@@ -230,6 +245,45 @@ internal static class StreamingImagesReader
         private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
         /// <summary>
+        /// One byte of an escape inside a string that may be a key: <c>\_</c>-style escapes and <c>\u005f</c> stand for
+        /// the character they encode, so <c>"b64\u005fjson"</c> is the key as well.
+        /// </summary>
+        private void NameEscape(byte b)
+        {
+            EscapeBytes[_escapeLength++] = b;
+            if (_escapeLength == 1 && b != 'u')
+            {
+                _escaped = false;
+                _escapeLength = 0;
+                NameChar(b switch { (byte)'b' => 8, (byte)'f' => 12, (byte)'n' => 10, (byte)'r' => 13, (byte)'t' => 9, _ => b });
+                return;
+            }
+
+            if (_escapeLength < 5)
+            {
+                return;
+            }
+
+            _escaped = false;
+            _escapeLength = 0;
+            bool hex = System.Buffers.Text.Utf8Parser.TryParse(EscapeBytes.Slice(1, 4), out ushort code, out int consumed, 'X') && consumed == 4;
+            NameChar(hex && code < 128 ? code : -1);
+        }
+
+        /// <summary>Adds one decoded character to the name being compared with the key (-1: not a character the key has).</summary>
+        private void NameChar(int c)
+        {
+            if (c >= 0 && _nameLength >= 0 && _nameLength < Key.Length)
+            {
+                NameBytes[_nameLength++] = (byte)c;
+            }
+            else
+            {
+                _nameLength = -1;
+            }
+        }
+
+        /// <summary>
         /// Collects one JSON escape inside the base64 (<c>\/</c>, or <c>\u002B</c> as encoders write <c>+</c>) and decodes
         /// the character it stands for.
         /// </summary>
@@ -266,7 +320,8 @@ internal static class StreamingImagesReader
             _state = State.InImage;
             _written = 0;
             _carried = 0;
-            long guess = declared is long length ? Math.Min(length / 4 * 3 + 3, Array.MaxLength) : ChunkSize;
+            long remaining = declared is long length ? length - (_fed + _position) : -1;
+            long guess = remaining > 0 ? Math.Min(remaining / 4 * 3 + 3, Array.MaxLength) : ChunkSize;
             _image = new byte[(int)Math.Max(guess, 3)];
         }
 
@@ -284,6 +339,11 @@ internal static class StreamingImagesReader
             }
             else
             {
+                if (_image!.Length - _written > Slack)
+                {
+                    Array.Resize(ref _image, _written);   // sized for the rest of the body, which held more than this image
+                }
+
                 Images.Add(_image.AsMemory(0, _written));
                 Span<byte> index = stackalloc byte[11];
                 Utf8Formatter.TryFormat(Images.Count - 1, index, out int digits);

@@ -60,6 +60,9 @@ public abstract record ImageRequest
     /// <summary>Gets wire names the transport fills in itself (for example <c>model</c>).</summary>
     private protected virtual IReadOnlyList<string> ReservedWireNames => [];
 
+    /// <summary>Gets the names of the file parts the service's multipart protocol knows, when the request is sent as multipart.</summary>
+    private protected virtual IReadOnlyList<string> ProtocolFileFields => [];
+
     /// <summary>Gets the prompt, for logs and traces when sensitive data is enabled.</summary>
     internal virtual string? PromptText => null;
 
@@ -195,6 +198,11 @@ public abstract record ImageRequest
                 {
                     validator.Add(pair.Key, ValidationRule.ReservedParameter,
                         $"is an image parameter of {GetType().Name}; set the typed property instead of AdditionalProperties[\"{pair.Key}\"]");
+                }
+                else if (ProtocolFileFields.Contains(pair.Key, StringComparer.Ordinal))
+                {
+                    validator.Add(pair.Key, ValidationRule.FileField,
+                        $"is a file part of the multipart edit, and {ModelId} takes no {pair.Key}: AdditionalProperties would send it as a text field");
                 }
                 else if (ReservedWireNames.Contains(pair.Key, StringComparer.Ordinal))
                 {

@@ -28,6 +28,9 @@ public abstract record LumenfallImageRequest : ImageRequest
     /// <inheritdoc />
     private protected override IReadOnlyList<string> ReservedWireNames => ["model"];
 
+    /// <summary>The gateway's multipart edit (OpenAI's protocol) carries images as <c>image</c> or <c>image[]</c> parts and the mask as <c>mask</c>.</summary>
+    private protected override IReadOnlyList<string> ProtocolFileFields => Mode == ImageMode.Edit ? ["image", "image[]", "mask"] : [];
+
     /// <inheritdoc />
     private protected override void ValidateCommon(RequestValidator validator)
     {

@@ -22,27 +22,18 @@ internal sealed record OperationState
     [JsonPropertyName("id")]
     public required string Id { get; init; }
 
-    [JsonPropertyName("status_url")]
-    public string? StatusUrl { get; init; }
-
-    [JsonPropertyName("response_url")]
-    public string? ResponseUrl { get; init; }
-
-    [JsonPropertyName("cancel_url")]
-    public string? CancelUrl { get; init; }
-
     /// <summary>Whether the job was started untyped (<see cref="FalAppRequest"/>): its output may hold no images.</summary>
     [JsonPropertyName("untyped")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Untyped { get; init; }
 
     /// <summary>
-    /// Whether the ids can go into URL paths unchanged in meaning (no <c>..</c> segments, no control characters)
-    /// and every URL is absolute http(s): a token is input like any other and must not steer requests elsewhere.
+    /// Whether the ids can go into URL paths unchanged in meaning (no <c>..</c> segments, no control characters): a
+    /// token is input like any other. It holds no URLs: every request for the operation goes to a URL the SDK builds
+    /// from the client's configured endpoint and these ids, so a token cannot aim a keyed request anywhere else.
+    /// Tokens written by earlier versions may still carry URL fields; they are ignored.
     /// </summary>
-    private bool IsSafe =>
-        ServerUrls.IsSafeSegment(Id) && ServerUrls.EscapePath(ModelId) is not null
-        && new[] { StatusUrl, ResponseUrl, CancelUrl }.All(url => url is null || ServerUrls.TryParse(url, out _));
+    private bool IsSafe => ServerUrls.IsSafeSegment(Id) && ServerUrls.EscapePath(ModelId) is not null;
 
     /// <summary>The token: a versioned, URL-safe base64 of this record's JSON.</summary>
     public string ToToken() =>
@@ -50,10 +41,12 @@ internal sealed record OperationState
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Reads a token made by <see cref="ToToken"/>.</summary>
+    /// <param name="rehydrationToken">The token, as <see cref="ImageClient.ResumeOperation(string)"/> takes it (exceptions name this parameter).</param>
     /// <exception cref="ArgumentException">The text is not a rehydration token of this SDK.</exception>
-    public static OperationState FromToken(string token)
+    public static OperationState FromToken(string rehydrationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        ArgumentException.ThrowIfNullOrWhiteSpace(rehydrationToken);
+        string token = rehydrationToken;
         try
         {
             if (!token.StartsWith(Prefix, StringComparison.Ordinal))
@@ -68,7 +61,7 @@ internal sealed record OperationState
         }
         catch (Exception ex) when (ex is FormatException or JsonException)
         {
-            throw new ArgumentException("The text is not a rehydration token of Lumenfall.Sdk (it should start with 'lmfop1.').", nameof(token), ex);
+            throw new ArgumentException("The text is not a rehydration token of Lumenfall.Sdk (it should start with 'lmfop1.').", nameof(rehydrationToken), ex);
         }
     }
 }
@@ -97,12 +90,13 @@ internal interface IOperationProtocol
     /// <summary>The longest wait a service may impose between polls (the retry handler's <see cref="RetryOptions.MaxRetryAfter"/>).</summary>
     TimeSpan MaxRetryAfter { get; }
 
-    Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken);
+    // options: the settings of the call that started the operation (checked), or null.
+    Task<OperationSnapshot> GetStatusAsync(OperationState state, RequestOptions? options, CancellationToken cancellationToken);
 
-    Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken);
+    Task<ImageGenerationResult> GetResultAsync(OperationState state, RequestOptions? options, CancellationToken cancellationToken);
 
-    Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken);
+    Task<CancelOutcome> CancelAsync(OperationState state, RequestOptions? options, CancellationToken cancellationToken);
 
     /// <summary>A server-pushed stream of snapshots, or null to poll.</summary>
-    IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken);
+    IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, RequestOptions? options, CancellationToken cancellationToken);
 }

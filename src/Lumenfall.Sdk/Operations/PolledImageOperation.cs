@@ -16,6 +16,7 @@ internal sealed class PolledImageOperation : ImageOperation
 
     private readonly IOperationProtocol _protocol;
     private readonly OperationState _state;
+    private readonly RequestOptions? _options;
     private readonly TimeProvider _time;
     private readonly bool _useStream;
     private readonly object _gate = new();
@@ -30,10 +31,17 @@ internal sealed class PolledImageOperation : ImageOperation
     private IReadOnlyDictionary<string, double>? _metrics;
     private string? _token;
 
-    public PolledImageOperation(IOperationProtocol protocol, OperationState state, TimeProvider time, bool useStream, OperationSnapshot? initial)
+    /// <param name="protocol">The service's protocol.</param>
+    /// <param name="state">What identifies the operation.</param>
+    /// <param name="time">The client's clock.</param>
+    /// <param name="useStream">Whether to follow the service's status stream.</param>
+    /// <param name="initial">What the submit reply said, or null (a resumed operation).</param>
+    /// <param name="options">The settings of the call that started the operation (checked), kept for its own requests; null for a resumed one.</param>
+    public PolledImageOperation(IOperationProtocol protocol, OperationState state, TimeProvider time, bool useStream, OperationSnapshot? initial, RequestOptions? options = null)
     {
         _protocol = protocol;
         _state = state;
+        _options = options;
         _time = time;
         _useStream = useStream;
         if (initial is not null)
@@ -98,7 +106,7 @@ internal sealed class PolledImageOperation : ImageOperation
 
     public override async Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
     {
-        OperationSnapshot snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, cancellationToken)).ConfigureAwait(false);
+        OperationSnapshot snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, _options, cancellationToken)).ConfigureAwait(false);
         Apply(snapshot);
         return Status;
     }
@@ -122,7 +130,7 @@ internal sealed class PolledImageOperation : ImageOperation
             yield break;
         }
 
-        if (_useStream && _protocol.StreamStatus(_state, cancellationToken) is { } stream)
+        if (_useStream && _protocol.StreamStatus(_state, _options, cancellationToken) is { } stream)
         {
             IAsyncEnumerator<OperationSnapshot> events = stream.GetAsyncEnumerator(cancellationToken);
             try
@@ -180,7 +188,7 @@ internal sealed class PolledImageOperation : ImageOperation
             OperationSnapshot snapshot;
             try
             {
-                snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, cancellationToken)).ConfigureAwait(false);
+                snapshot = await GuardAsync(() => _protocol.GetStatusAsync(_state, _options, cancellationToken)).ConfigureAwait(false);
                 failures = 0;
             }
             catch (LumenfallException ex) when (IsTransient(ex) && ++failures <= MaxConsecutivePollFailures)
@@ -201,7 +209,7 @@ internal sealed class PolledImageOperation : ImageOperation
 
     public override async Task<CancelOutcome> CancelAsync(CancellationToken cancellationToken = default)
     {
-        CancelOutcome outcome = await GuardAsync(() => _protocol.CancelAsync(_state, cancellationToken)).ConfigureAwait(false);
+        CancelOutcome outcome = await GuardAsync(() => _protocol.CancelAsync(_state, _options, cancellationToken)).ConfigureAwait(false);
         if (outcome == CancelOutcome.Canceled)
         {
             Apply(new OperationSnapshot(ImageOperationStatus.Canceled, "CANCELED"));
@@ -297,7 +305,7 @@ internal sealed class PolledImageOperation : ImageOperation
         {
             try
             {
-                return await GuardAsync(() => _protocol.GetResultAsync(_state, cancellationToken)).ConfigureAwait(false);
+                return await GuardAsync(() => _protocol.GetResultAsync(_state, _options, cancellationToken)).ConfigureAwait(false);
             }
             catch (LumenfallException ex) when (failures < MaxConsecutivePollFailures
                 && (ex is LumenfallNetworkException or LumenfallTimeoutException || ex.StatusCode is HttpStatusCode.TooManyRequests || (int?)ex.StatusCode >= 500))

@@ -6,12 +6,14 @@ namespace Lumenfall.Sdk;
 /// Settings for one call, over the client's: extra headers, a timeout, a retry policy and a validation level. Pass
 /// it to any <see cref="ImageClient"/> method; it applies to every HTTP request that call makes (for
 /// <see cref="ImageClient.GenerateAsync(ImageRequest, RequestOptions?, CancellationToken)"/> on a queued service, the
-/// submit and every status poll and result fetch of the wait). It is copied when the call starts.
+/// submit and every status poll and result fetch of the wait; for
+/// <see cref="ImageClient.StartAsync(ImageRequest, RequestOptions?, CancellationToken)"/>, the submit and every later
+/// update, wait and cancel of the operation it returns). It is checked and copied when the call starts and travels
+/// with the call itself: work the call's code starts elsewhere (a progress callback, a handler, another client call)
+/// never inherits it. An operation rebuilt with <see cref="ImageClient.ResumeOperation(string)"/> has none.
 /// </summary>
 public sealed class RequestOptions
 {
-    private static readonly AsyncLocal<RequestOptions?> Ambient = new();
-
     private static readonly string[] ReservedHeaders =
         ["Authorization", "Host", "Transfer-Encoding", "Connection", "TE", "Trailer", "Upgrade", "Keep-Alive", "Expect", ServiceChannel.ClientRequestIdHeader, "Cookie"];
 
@@ -38,20 +40,9 @@ public sealed class RequestOptions
     /// <summary>The frozen copy's headers, for the handlers.</summary>
     internal IReadOnlyDictionary<string, string> HeaderSnapshot => (IReadOnlyDictionary<string, string>)Headers;
 
-    /// <summary>The options of the call in progress on this async flow, if any.</summary>
-    internal static RequestOptions? Current => Ambient.Value;
-
-    /// <summary>Makes a frozen copy of <paramref name="options"/> the current call's options until the returned scope ends.</summary>
+    /// <summary>A validated, frozen copy: what a call carries.</summary>
     /// <exception cref="LumenfallValidationException">A header, the timeout or the retry settings are not usable; nothing was sent.</exception>
-    internal static Scope Enter(RequestOptions? options)
-    {
-        RequestOptions? previous = Ambient.Value;
-        Ambient.Value = options?.Checked();   // a call without options never inherits an outer call's
-        return new Scope(previous);
-    }
-
-    /// <summary>A validated, frozen copy.</summary>
-    private RequestOptions Checked()
+    internal RequestOptions Checked()
     {
         var errors = new List<ValidationError>();
         foreach ((string name, string value) in Headers)
@@ -103,11 +94,5 @@ public sealed class RequestOptions
         }
 
         return copy;
-    }
-
-    /// <summary>Restores the options that were current before a call.</summary>
-    internal readonly struct Scope(RequestOptions? previous) : IDisposable
-    {
-        public void Dispose() => Ambient.Value = previous;
     }
 }

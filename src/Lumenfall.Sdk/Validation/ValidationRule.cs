@@ -56,4 +56,10 @@ public static class ValidationRule
 
     /// <summary>A value set by wire name (<see cref="ImageRequest.SetParameter"/>) does not convert to the parameter's type.</summary>
     public const string ParameterType = "parameter-type";
+
+    /// <summary>
+    /// An <see cref="ImageRequest.AdditionalProperties"/> entry names a file part of the service's multipart protocol
+    /// (for example <c>mask</c> on an edit) that the model does not take: it would go as a text field, not a file.
+    /// </summary>
+    public const string FileField = "file-field";
 }

@@ -45,7 +45,7 @@ public class AddLumenfallTests
     }
 
     [Fact]
-    public async Task After_a_reload_new_clients_use_the_new_settings_and_an_old_client_keeps_its_own_key_and_endpoint_together()
+    public async Task The_singleton_client_follows_a_reload_on_its_next_call_with_key_and_endpoint_together()
     {
         var source = new ReloadableSource(new Dictionary<string, string?>
         {
@@ -55,16 +55,19 @@ public class AddLumenfallTests
         IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
             services.AddLumenfall(configuration).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
-        ImageClient before = provider.GetRequiredService<ImageClient>();
+        ImageClient client = provider.GetRequiredService<ImageClient>();
+        await client.ListModelsAsync();
+        LumenfallOptions first = client.Options;
 
         source.Change(("Lumenfall:Lumenfall:ApiKey", "lmnfl_new.key"), ("Lumenfall:Lumenfall:Endpoint", "https://new.example.com/v1"));
-        ImageClient after = provider.GetRequiredService<ImageClient>();
-        await before.ListModelsAsync();
-        await after.ListModelsAsync();
+        await client.ListModelsAsync();
 
+        provider.GetRequiredService<ImageClient>().Should().BeSameAs(client, "the client is a singleton");
         sent.Select(r => (r.RequestUri!.Host, r.Headers.Authorization!.Parameter)).Should().Equal(
             ("old.example.com", "lmnfl_old.key"),
             ("new.example.com", "lmnfl_new.key"));
+        client.Options.Lumenfall.ApiKey.Should().Be("lmnfl_new.key");
+        first.Lumenfall.ApiKey.Should().Be("lmnfl_old.key", "a snapshot is frozen: a call that started before the reload keeps its key and endpoint together");
     }
 
     [Fact]

@@ -330,7 +330,7 @@ internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : ForwardOnly
     /// <summary>Copies the next bytes, or 0 at a clean end; null when the body now breaks or stalls.</summary>
     private int? Deliver(Span<byte> buffer)
     {
-        int limit = reply.End is BodyEnd.ResetIOException or BodyEnd.ResetHttpIOException or BodyEnd.NeverEnds
+        int limit = reply.End is BodyEnd.ResetIOException or BodyEnd.ResetHttpIOException or BodyEnd.NeverEnds or BodyEnd.UndecodableInvalidData
             ? Math.Min(reply.CutAt, reply.Body.Length)
             : reply.Body.Length;
         if (Consumed < limit)
@@ -353,6 +353,7 @@ internal sealed class FuzzBodyStream(ReplySpec reply, FuzzRun run) : ForwardOnly
     {
         BodyEnd.ResetIOException => new IOException("Unable to read data from the transport connection: Connection reset by peer.", new SocketException((int)SocketError.ConnectionReset)),
         BodyEnd.ResetHttpIOException => new HttpIOException(HttpRequestError.ResponseEnded, "The response ended prematurely."),
+        BodyEnd.UndecodableInvalidData => new InvalidDataException("The archive entry was compressed using an unsupported compression method."),
         _ => new HttpIOException(HttpRequestError.ResponseEnded,
             $"The response ended prematurely, with at least {(reply.DeclaredLength ?? 0) - Consumed} additional bytes expected."),
     };

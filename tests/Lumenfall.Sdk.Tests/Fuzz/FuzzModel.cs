@@ -82,6 +82,9 @@ internal enum BodyEnd
 
     /// <summary><see cref="ReplySpec.CutAt"/> bytes, then reads wait until their token is canceled.</summary>
     NeverEnds,
+
+    /// <summary><see cref="ReplySpec.CutAt"/> bytes, then <see cref="InvalidDataException"/>, as a decompressing handler throws on a corrupt body.</summary>
+    UndecodableInvalidData,
 }
 
 /// <summary>What the handler throws instead of answering.</summary>
@@ -201,6 +204,9 @@ internal sealed class ReplySpec
                 break;
             case BodyEnd.ShortOfDeclaredHttpIOException:
                 text.Append(", Content-Length ").Append(DeclaredLength?.ToString(CultureInfo.InvariantCulture)).Append(" declared, HttpIOException at the end");
+                break;
+            case BodyEnd.UndecodableInvalidData:
+                text.Append(", InvalidDataException after ").Append(Math.Min(CutAt, Body.Length).ToString(CultureInfo.InvariantCulture)).Append(" bytes");
                 break;
             case BodyEnd.NeverEnds:
                 text.Append(", never ends after ").Append(Math.Min(CutAt, Body.Length).ToString(CultureInfo.InvariantCulture)).Append(" bytes");

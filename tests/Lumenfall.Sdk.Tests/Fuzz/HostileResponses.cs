@@ -541,7 +541,7 @@ internal static class HostileResponses
         spec.ContentHeaders.AddRange(valid.ContentHeaders);
         if (roll < 40)
         {
-            spec.End = rng.Next(2) == 0 ? BodyEnd.ResetIOException : BodyEnd.ResetHttpIOException;
+            spec.End = rng.Next(3) switch { 0 => BodyEnd.ResetIOException, 1 => BodyEnd.ResetHttpIOException, _ => BodyEnd.UndecodableInvalidData };
             spec.CutAt = rng.Next(0, body.Length + 1);
         }
         else if (roll < 65)

@@ -47,6 +47,77 @@ public class CredentialSafetyTests
             ("GET", "/openai/v1/results/abc", "Bearer " + LumenfallKey));
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.TemporaryRedirect)]
+    [InlineData(HttpStatusCode.PermanentRedirect)]
+    public async Task A_billable_body_is_never_forwarded_to_another_host(HttpStatusCode status)
+    {
+        var harness = new ServiceHarness();
+        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
+        {
+            var redirect = new HttpResponseMessage(status);
+            redirect.Headers.Location = new Uri("https://elsewhere.example.com/images/generations");
+            return redirect;
+        });
+
+        await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"))).Should().ThrowAsync<LumenfallException>();
+
+        harness.Requests.Should().ContainSingle("the redirect is the answer: the prompt and the bill never go to another host")
+            .Which.Uri.Host.Should().Be("api.lumenfall.ai");
+    }
+
+    [Fact]
+    public async Task A_redirect_from_https_to_http_is_never_followed()
+    {
+        var harness = new ServiceHarness();
+        harness.Script(HttpMethod.Get, Models, () =>
+        {
+            var redirect = new HttpResponseMessage(HttpStatusCode.Found);
+            redirect.Headers.Location = new Uri("http://api.lumenfall.ai/openai/v1/models");
+            return redirect;
+        });
+
+        await FluentActions.Awaiting(() => harness.Client.ListModelsAsync()).Should().ThrowAsync<LumenfallException>();
+
+        harness.Requests.Should().ContainSingle().Which.Uri.Scheme.Should().Be("https");
+    }
+
+    [Fact]
+    public async Task A_same_host_redirect_of_a_billable_post_keeps_its_body_and_key()
+    {
+        var harness = new ServiceHarness();
+        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
+        {
+            var redirect = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect);
+            redirect.Headers.Location = new Uri("https://api.lumenfall.ai/openai/v2/images/generations");
+            return redirect;
+        });
+        harness.Script(HttpMethod.Post, "https://api.lumenfall.ai/openai/v2/images/generations", () => Json(HttpStatusCode.OK, """{ "data": [ { "url": "https://media.lumenfall.ai/a.png" } ] }"""));
+
+        await harness.Client.GenerateAsync(new Flux2DevGenerationRequest("a fox"));
+
+        harness.Requests.Should().HaveCount(2);
+        harness.Requests[1].Authorization.Should().Be("Bearer " + LumenfallKey);
+        harness.Requests[1].Json["prompt"]!.GetValue<string>().Should().Be("a fox");
+    }
+
+    [Fact]
+    public async Task A_fal_upload_target_named_by_the_server_never_gets_the_key_even_on_a_keyed_host()
+    {
+        var harness = new ServiceHarness(o => o.Fal.Mode = FalExecutionMode.Sync);
+        harness.Respond(HttpMethod.Post, "https://rest.fal.ai/storage/upload/initiate",
+            """{"upload_url":"https://fal.run/upload-here/1","file_url":"https://v3.fal.media/files/in.png"}""");
+        harness.Respond(HttpMethod.Put, "https://fal.run/upload-here/1", "{}");
+        harness.Respond(HttpMethod.Post, "https://fal.run/fal-ai/omnigen-v1", """{"images":[{"url":"https://v3.fal.media/out.png"}]}""");
+
+        await harness.Client.GenerateAsync(new OmniGenV1Request("<img><|image_1|></img> x") { InputImages = [ImageInput.FromBytes(TestImages.Png, "image/png", "in.png")] });
+
+        harness.Requests.Select(r => (r.Method.Method, r.Uri.AbsolutePath, r.Authorization)).Should().Equal(
+            ("POST", "/storage/upload/initiate", "Key " + FalKey),
+            ("PUT", "/upload-here/1", null),
+            ("POST", "/fal-ai/omnigen-v1", "Key " + FalKey));
+    }
+
     [Fact]
     public async Task Each_service_key_goes_only_to_that_service()
     {

@@ -54,6 +54,7 @@ public class ResilienceTests
         { "502", Reply(HttpStatusCode.BadGateway, Failure) },
         { "504", Reply(HttpStatusCode.GatewayTimeout, Failure) },
         { "503 without Retry-After", Reply(HttpStatusCode.ServiceUnavailable, Failure) },
+        { "503 with Retry-After (Lumenfall does not document a 503 as unprocessed)", Reply(HttpStatusCode.ServiceUnavailable, Failure, ("Retry-After", "2")) },
         { "read timeout", Throw(new TaskCanceledException("The request timed out.", new TimeoutException())) },
         { "response dropped", Throw(new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.")) },
         { "connection reset mid-response", Throw(new HttpRequestException(HttpRequestError.Unknown, "reset", new IOException("Connection reset by peer"))) },
@@ -76,7 +77,6 @@ public class ResilienceTests
     public static TheoryData<string, Func<HttpResponseMessage>> ProvablyUnprocessed => new()
     {
         { "429", Reply(HttpStatusCode.TooManyRequests, """{ "error": { "code": "RATE_LIMITED" } }""") },
-        { "503 with Retry-After", Reply(HttpStatusCode.ServiceUnavailable, Failure, ("Retry-After", "2")) },
         { "connection refused", Throw(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused))) },
         { "name not resolved", Throw(new HttpRequestException(HttpRequestError.NameResolutionError, "No such host")) },
     };
@@ -96,6 +96,34 @@ public class ResilienceTests
         posts.Should().HaveCount(2, name);
         posts[1].Headers["X-Client-Request-Id"].Should().Be(posts[0].Headers["X-Client-Request-Id"], "every attempt of one call carries the same id");
         posts[1].Body.Should().Equal(posts[0].Body, "the body is replayed as it was");
+    }
+
+    [Fact]
+    public async Task A_fal_submit_answered_503_with_retry_after_is_sent_again_as_fal_documents_5xx_as_unprocessed()
+    {
+        const string Submit = "https://queue.fal.run/fal-ai/omnigen-v1";
+        var harness = WithRetries();
+        Script(harness, HttpMethod.Post, Submit,
+            Reply(HttpStatusCode.ServiceUnavailable, """{"detail":"no runner","error_type":"runner_scheduling_failure"}""", ("Retry-After", "2")),
+            Reply(HttpStatusCode.OK, """{"request_id":"r1","status":"IN_QUEUE"}"""));
+
+        Task<ImageOperation> call = harness.Client.StartAsync(new OmniGenV1Request("x"));
+        List<TimeSpan> waits = await DriveAsync(harness, call);
+
+        (await call).Id.Should().Be("r1");
+        waits.Should().Equal(TimeSpan.FromSeconds(2));
+        harness.To(Submit).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task A_fal_submit_answered_503_without_retry_after_is_sent_once()
+    {
+        const string Submit = "https://queue.fal.run/fal-ai/omnigen-v1";
+        var harness = WithRetries();
+        Script(harness, HttpMethod.Post, Submit, Reply(HttpStatusCode.ServiceUnavailable, """{"detail":"no runner"}"""), Reply(HttpStatusCode.OK, """{"request_id":"r1"}"""));
+
+        await FluentActions.Awaiting(() => harness.Client.StartAsync(new OmniGenV1Request("x"))).Should().ThrowAsync<LumenfallUpstreamException>();
+        harness.To(Submit).Should().ContainSingle();
     }
 
     [Fact]

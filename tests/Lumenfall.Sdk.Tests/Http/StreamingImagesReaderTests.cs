@@ -71,4 +71,32 @@ public class StreamingImagesReaderTests
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(images.Single(), out ArraySegment<byte> segment).Should().BeTrue();
         segment.Array!.Length.Should().BeLessThan(json.Length, "one buffer of at most three quarters of the body");
     }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public async Task A_key_spelled_with_json_escapes_is_the_key(int chunk)
+    {
+        string base64 = Convert.ToBase64String(Image);
+        string json = $$"""{"data":[{"b64\u005fjson":"{{base64}}"},{"\u0062\u0036\u0034_json":"{{base64}}","revised_prompt":"b64\u005fjson"},{"b64_jso\n":"{{base64}}"}]}""";
+
+        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> images) = await ReadAsync(json, chunk);
+
+        images.Should().HaveCount(2, "an escaped spelling of b64_json is the same key; b64_jso\\n is not");
+        images.Select(i => i.ToArray()).Should().AllSatisfy(i => i.Should().Equal(Image));
+        body.Data!.Select(d => d.Base64Ref).Should().Equal(0, 1, null);
+        body.Data![1].RevisedPrompt.Should().Be("b64_json");
+    }
+
+    [Fact]
+    public async Task Each_image_of_a_multi_image_body_keeps_a_buffer_of_its_own_size()
+    {
+        byte[][] originals = [.. Enumerable.Range(0, 4).Select(n => Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * (n + 3))).ToArray())];
+        string json = "{\"data\":[" + string.Join(",", originals.Select(o => $$"""{"b64_json":"{{Convert.ToBase64String(o)}}"}""")) + "]}";
+
+        (_, List<ReadOnlyMemory<byte>> images) = await ReadAsync(json, 64 * 1024);
+
+        images.Select(i => i.ToArray()).Should().BeEquivalentTo(originals, o => o.WithStrictOrdering());
+        long kept = images.Sum(i => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(i, out ArraySegment<byte> segment) ? segment.Array!.Length : 0);
+        kept.Should().BeLessThanOrEqualTo((4L << 20) + (4 * 64 * 1024), "4 × 1 MiB images keep about 4 MiB, not 4 buffers the size of the whole body (16 MiB)");
+    }
 }

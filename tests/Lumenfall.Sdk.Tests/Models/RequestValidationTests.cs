@@ -133,6 +133,28 @@ public class RequestValidationTests
         error.Message.Should().Contain(parameter).And.Contain(rule!).And.Contain(request.ModelId);
     }
 
+    [Theory]
+    [InlineData("mask")]
+    [InlineData("image")]
+    [InlineData("image[]")]
+    public void A_multipart_file_field_the_edit_model_does_not_take_is_refused_not_sent_as_text(string name)
+    {
+        var edit = new OmniGenV2EditRequest("x", PngInputs(1));
+        edit.AdditionalProperties[name] = "data:image/png;base64,AAAA";
+
+        LumenfallValidationException error = FluentActions.Invoking(() => edit.Validate()).Should().Throw<LumenfallValidationException>().Which;
+        error.Errors.Should().ContainSingle().Which.Rule.Should().Be(name == "mask" ? ValidationRule.FileField : ValidationRule.ReservedParameter);
+        error.Errors[0].Parameter.Should().Be(name);
+        if (name == "mask")
+        {
+            FluentActions.Invoking(() => edit.Validate(ValidationLevel.Lenient)).Should().Throw<LumenfallValidationException>();
+            edit.Validate(ValidationLevel.None).Should().ContainSingle(w => w.Rule == ValidationRule.FileField);
+            var generation = new OmniGenV2GenerationRequest("x");
+            generation.AdditionalProperties["mask"] = "a JSON field of a generation is the model's business";
+            generation.Validate().Should().BeEmpty();
+        }
+    }
+
     [Fact]
     public void Every_broken_rule_is_reported_not_only_the_first()
     {

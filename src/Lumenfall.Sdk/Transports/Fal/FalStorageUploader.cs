@@ -8,16 +8,21 @@ namespace Lumenfall.Sdk.Transports.Fal;
 /// <summary>Uploads to fal storage: initiate (JSON) on the storage API, then PUT the bytes to the returned URL.</summary>
 internal sealed class FalStorageUploader(ServiceChannel channel, FalServiceOptions options) : IFalFileUploader
 {
-    public async Task<Uri> UploadAsync(Stream content, string contentType, string fileName, CancellationToken cancellationToken)
+    public Task<Uri> UploadAsync(Stream content, string contentType, string fileName, CancellationToken cancellationToken) =>
+        UploadAsync(content, contentType, fileName, null, cancellationToken);
+
+    /// <summary>Uploads as part of a call: the initiate request (on fal's storage API) carries the call's settings; the PUT to the returned URL never carries a key or the call's headers.</summary>
+    public async Task<Uri> UploadAsync(Stream content, string contentType, string fileName, RequestOptions? call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var initiate = new CallRequest(HttpMethod.Post, ServiceChannel.Url(options.StorageEndpoint, "storage/upload/initiate?storage_type=fal-cdn-v3"))
+        using var initiate = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(options.StorageEndpoint, "storage/upload/initiate?storage_type=fal-cdn-v3"))
         {
             Content = JsonContent(new FalUploadInitiateRequest { ContentType = contentType, FileName = fileName }),
         };
         FalUploadInitiateResponse target = await channel.SendAsync(
             initiate,
             CallPurpose.Read,
+            call,
             (response, _, token) => ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalUploadInitiateResponse, channel.MaxResponseBytes, token),
             cancellationToken).ConfigureAwait(false);
         Uri uploadUrl = ServerUrls.Require(target.UploadUrl, "upload_url", ImageService.Fal, options.ApiKey);
@@ -25,8 +30,8 @@ internal sealed class FalStorageUploader(ServiceChannel channel, FalServiceOptio
 
         var body = new StreamContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var put = new CallRequest(HttpMethod.Put, uploadUrl) { Content = body };
-        await channel.SendAsync(put, CallPurpose.Upload, (_, _, _) => Task.FromResult(true), cancellationToken).ConfigureAwait(false);
+        using var put = new HttpRequestMessage(HttpMethod.Put, uploadUrl) { Content = body };
+        await channel.SendAsync(put, CallPurpose.Upload, call, (_, _, _) => Task.FromResult(true), cancellationToken, keyed: false).ConfigureAwait(false);
         return fileUrl;
     }
 

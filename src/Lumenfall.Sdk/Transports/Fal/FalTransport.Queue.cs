@@ -5,38 +5,46 @@ using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Transports.Fal;
 
-/// <summary>Following a queued job: status polls (with logs), the result, cancel, and the queue URLs.</summary>
+/// <summary>
+/// Following a queued job: status polls (with logs), the result, cancel. Every queue URL is built by the SDK from the
+/// configured queue endpoint, the app id and the request id, as fal's JavaScript client does; the <c>status_url</c>,
+/// <c>response_url</c> and <c>cancel_url</c> a submit reply names are not followed, so neither a server nor a
+/// rehydration token can aim a keyed request at another URL.
+/// </summary>
 internal sealed partial class FalTransport
 {
-    public async Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken)
+    /// <summary>Namespaces whose app ids keep three segments in queue URLs (<c>workflows/owner/app</c>).</summary>
+    private static readonly string[] Namespaces = ["workflows", "comfy"];
+
+    public async Task<OperationSnapshot> GetStatusAsync(OperationState state, RequestOptions? options, CancellationToken cancellationToken)
     {
-        string url = StatusUrl(state) + (_options.IncludeLogs ? (StatusUrl(state).Contains('?', StringComparison.Ordinal) ? "&logs=1" : "?logs=1") : string.Empty);
-        using var message = new CallRequest(HttpMethod.Get, url);
+        using var message = new HttpRequestMessage(HttpMethod.Get, QueueUrl(state, "/status" + (_options.IncludeLogs ? "?logs=1" : string.Empty)));
         message.Headers.Accept.Add(Json);
-        return await _channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        return await _channel.SendAsync(message, CallPurpose.Read, options, async (response, _, token) =>
         {
             FalQueueStatus status = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token).ConfigureAwait(false);
             return ToSnapshot(status, ServiceErrors.RetryAfterFrom(response.Headers, _channel.Time));
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken)
+    public async Task<ImageGenerationResult> GetResultAsync(OperationState state, RequestOptions? options, CancellationToken cancellationToken)
     {
-        using var message = new CallRequest(HttpMethod.Get, state.ResponseUrl ?? AppUrl(state, string.Empty));
+        using var message = new HttpRequestMessage(HttpMethod.Get, QueueUrl(state, string.Empty));
         message.Headers.Accept.Add(Json);
-        return await _channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
+        return await _channel.SendAsync(message, CallPurpose.Read, options, async (response, context, token) =>
         {
             return await ReadOutputAsync(response, state.ModelId, state.Untyped, state.Id, context, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken)
+    public async Task<CancelOutcome> CancelAsync(OperationState state, RequestOptions? options, CancellationToken cancellationToken)
     {
-        using var message = new CallRequest(HttpMethod.Put, state.CancelUrl ?? AppUrl(state, "/cancel"));
+        using var message = new HttpRequestMessage(HttpMethod.Put, QueueUrl(state, "/cancel"));
         message.Headers.Accept.Add(Json);
         return await _channel.SendAsync(
             message,
             CallPurpose.Cancel,
+            options,
             async (response, context, token) =>
             {
                 byte[] body = await ServiceErrors.ReadBoundedAsync(response.Content, 64 * 1024, token).ConfigureAwait(false);
@@ -79,13 +87,16 @@ internal sealed partial class FalTransport
         }
     }
 
-    private string StatusUrl(OperationState state) => state.StatusUrl ?? AppUrl(state, "/status");
-
-    /// <summary>Queue URLs use only <c>owner/app</c> of the endpoint id: <c>{queue}/{owner}/{app}/requests/{id}{suffix}</c>.</summary>
-    private string AppUrl(OperationState state, string suffix)
+    /// <summary>
+    /// A queue URL: <c>{queue}/{owner}/{app}/requests/{id}{suffix}</c>, with only <c>owner/app</c> of the endpoint id
+    /// (<c>fal-ai/flux/dev</c> polls under <c>fal-ai/flux</c>), or <c>{namespace}/{owner}/{app}</c> for namespaced
+    /// apps. Each segment is escaped; ids that could change the path were refused when the state was made.
+    /// </summary>
+    internal Uri QueueUrl(OperationState state, string suffix)
     {
         string[] segments = state.ModelId.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        string app = string.Join('/', segments.Take(2).Select(Uri.EscapeDataString));
-        return ServiceChannel.Url(_options.QueueEndpoint, $"{app}/requests/{Uri.EscapeDataString(state.Id)}{suffix}").AbsoluteUri;
+        int take = segments.Length > 2 && Namespaces.Contains(segments[0], StringComparer.OrdinalIgnoreCase) ? 3 : 2;
+        string app = string.Join('/', segments.Take(take).Select(Uri.EscapeDataString));
+        return ServiceChannel.Url(_options.QueueEndpoint, $"{app}/requests/{Uri.EscapeDataString(state.Id)}{suffix}");
     }
 }

@@ -10,17 +10,14 @@ namespace Lumenfall.Sdk.Transports.Fal;
 /// <summary>Following a queued job through fal's server-sent status stream (polling takes over when it drops).</summary>
 internal sealed partial class FalTransport
 {
-    public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken) =>
-        ReadStatusStreamAsync(state, cancellationToken);
+    public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, RequestOptions? options, CancellationToken cancellationToken) =>
+        ReadStatusStreamAsync(state, options, cancellationToken);
 
-    private async IAsyncEnumerable<OperationSnapshot> ReadStatusStreamAsync(OperationState state, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<OperationSnapshot> ReadStatusStreamAsync(OperationState state, RequestOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string statusUrl = StatusUrl(state);
-        int query = statusUrl.IndexOf('?', StringComparison.Ordinal);
-        string url = (query >= 0 ? statusUrl[..query] : statusUrl).TrimEnd('/') + "/stream" + (_options.IncludeLogs ? "?logs=1" : string.Empty);
-        using var message = new CallRequest(HttpMethod.Get, url);
+        using var message = new HttpRequestMessage(HttpMethod.Get, QueueUrl(state, "/status/stream" + (_options.IncludeLogs ? "?logs=1" : string.Empty)));
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using HttpResponseMessage response = await _channel.OpenAsync(message, CallPurpose.Read, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await _channel.OpenAsync(message, CallPurpose.Read, options, cancellationToken).ConfigureAwait(false);
         Stream stream = await ResponseBody.OpenAsync(response.Content, _channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {

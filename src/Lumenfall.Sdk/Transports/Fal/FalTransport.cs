@@ -38,24 +38,24 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
 
     public PollingOptions Polling => _options.Polling;
 
-    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
+    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
         FalImageRequest fal = AsFal(request);
         if (ModeOf(fal) == FalExecutionMode.Sync)
         {
-            return await RunSyncAsync(fal, cancellationToken).ConfigureAwait(false);
+            return await RunSyncAsync(fal, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var operation = (PolledImageOperation)await StartAsync(fal, cancellationToken).ConfigureAwait(false);
+        var operation = (PolledImageOperation)await StartAsync(fal, options, cancellationToken).ConfigureAwait(false);
         return await operation.WaitWithinAsync(_options.Polling.OperationTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken)
+    public async Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
         FalImageRequest fal = AsFal(request);
         if (ModeOf(fal) == FalExecutionMode.Sync)
         {
-            return new CompletedImageOperation(await RunSyncAsync(fal, cancellationToken).ConfigureAwait(false));
+            return new CompletedImageOperation(await RunSyncAsync(fal, options, cancellationToken).ConfigureAwait(false));
         }
 
         string url = ServiceChannel.Url(_options.QueueEndpoint, AppPath(fal.ModelId)).AbsoluteUri;
@@ -64,7 +64,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
             url += "?fal_webhook=" + Uri.EscapeDataString(webhook.AbsoluteUri);
         }
 
-        using var message = new CallRequest(HttpMethod.Post, url) { Content = await BodyAsync(fal, cancellationToken).ConfigureAwait(false) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = await BodyAsync(fal, options, cancellationToken).ConfigureAwait(false) };
         message.Headers.Accept.Add(Json);
         AddSubmitHeaders(message, fal.Submit);
 
@@ -72,6 +72,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
         (OperationState state, OperationSnapshot initial) = await _channel.SendAsync(
             message,
             CallPurpose.Generation,
+            options,
             async (response, _, token) =>
             {
                 FalQueueStatus submitted = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token).ConfigureAwait(false);
@@ -79,13 +80,12 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
             },
             cancellationToken).ConfigureAwait(false);
 
-        return new PolledImageOperation(this, state, _channel.Time, _options.UseStatusStream, initial);
+        return new PolledImageOperation(this, state, _channel.Time, _options.UseStatusStream, initial, options);
     }
 
     /// <summary>
-    /// The operation a submit reply describes. The id must be usable in a URL path and every queue URL the reply
-    /// names must be absolute http(s); otherwise the failure names the field and carries a token that resumes the
-    /// job through the standard queue URLs.
+    /// The operation a submit reply describes. The id must be usable in a URL path, otherwise the failure names the
+    /// field. The reply's queue URLs are not kept: the SDK builds them from the id (see <see cref="QueueUrl"/>).
     /// </summary>
     private OperationState Accept(FalQueueStatus submitted, string modelId)
     {
@@ -99,16 +99,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
             };
         }
 
-        var state = new OperationState { Service = Service, ModelId = modelId, Id = submitted.RequestId! };
-        foreach ((string field, string? url) in new[] { ("status_url", submitted.StatusUrl), ("response_url", submitted.ResponseUrl), ("cancel_url", submitted.CancelUrl) })
-        {
-            if (Text(url) is not null && !ServerUrls.TryParse(url, out _, _options.ApiKey))
-            {
-                throw ServerUrls.Invalid(url, field, Service, _options.ApiKey).ForOperation<LumenfallUnexpectedResponseException>(state.Id, state.ToToken());
-            }
-        }
-
-        return state with { StatusUrl = Text(submitted.StatusUrl), ResponseUrl = Text(submitted.ResponseUrl), CancelUrl = Text(submitted.CancelUrl) };
+        return new OperationState { Service = Service, ModelId = modelId, Id = submitted.RequestId! };
     }
 
     private OperationSnapshot Initial(FalQueueStatus submitted)
@@ -122,7 +113,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
         return initial;
     }
 
-    private async Task<ImageGenerationResult> RunSyncAsync(FalImageRequest request, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> RunSyncAsync(FalImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
         if (request.Submit?.WebhookUrl is not null)
         {
@@ -131,28 +122,28 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
                 request.ModelId);
         }
 
-        using var message = new CallRequest(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, AppPath(request.ModelId)))
+        using var message = new HttpRequestMessage(HttpMethod.Post, ServiceChannel.Url(_options.Endpoint, AppPath(request.ModelId)))
         {
-            Content = await BodyAsync(request, cancellationToken).ConfigureAwait(false),
+            Content = await BodyAsync(request, options, cancellationToken).ConfigureAwait(false),
         };
         message.Headers.Accept.Add(Json);
         AddSubmitHeaders(message, request.Submit);
-        return await _channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
+        return await _channel.SendAsync(message, CallPurpose.Generation, options, async (response, context, token) =>
         {
             return await ReadOutputAsync(response, request.ModelId, request is FalAppRequest, ServiceErrors.RequestIdFrom(response.Headers), context, token).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The JSON input: local images uploaded (or inlined) first, then the record's wire fields.</summary>
-    private async Task<ByteArrayContent> BodyAsync(FalImageRequest request, CancellationToken cancellationToken)
+    private async Task<ByteArrayContent> BodyAsync(FalImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
-        ImageRequest resolved = await ResolveLocalImagesAsync(request, cancellationToken).ConfigureAwait(false);
+        ImageRequest resolved = await ResolveLocalImagesAsync(request, options, cancellationToken).ConfigureAwait(false);
         var content = new ByteArrayContent(resolved.ToJsonBytes());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }
 
-    private async Task<ImageRequest> ResolveLocalImagesAsync(FalImageRequest request, CancellationToken cancellationToken)
+    private async Task<ImageRequest> ResolveLocalImagesAsync(FalImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
         var replacements = new Dictionary<ImageInput, ImageInput>(ReferenceEqualityComparer.Instance);
         foreach (FileParameter parameter in request.UrlImageParameters)
@@ -175,7 +166,9 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
                 else
                 {
                     using var content = new MemoryStream(bytes, writable: false);
-                    Uri uploaded = await _uploader.UploadAsync(content, image.MediaType, image.FileName, cancellationToken).ConfigureAwait(false);
+                    Uri uploaded = _uploader is FalStorageUploader storage
+                        ? await storage.UploadAsync(content, image.MediaType, image.FileName, options, cancellationToken).ConfigureAwait(false)
+                        : await _uploader.UploadAsync(content, image.MediaType, image.FileName, cancellationToken).ConfigureAwait(false);
                     replacements[input] = ImageInput.FromUrl(uploaded);
                 }
             }

@@ -17,24 +17,25 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
 
     public ImageService Service => ImageService.Lumenfall;
 
-    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
+    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
         LumenfallImageRequest lumenfall = AsLumenfall(request);
-        using CallRequest message = await CreateImageRequestAsync(lumenfall, dryRun: false, cancellationToken).ConfigureAwait(false);
+        using HttpRequestMessage message = await CreateImageRequestAsync(lumenfall, dryRun: false, cancellationToken).ConfigureAwait(false);
         return await channel.SendAsync(
             message,
             CallPurpose.Generation,
+            options,
             (response, context, token) => ReadImagesAsync(response, context, lumenfall, token),
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken) =>
-        new CompletedImageOperation(await GenerateAsync(request, cancellationToken).ConfigureAwait(false));
+    public async Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken) =>
+        new CompletedImageOperation(await GenerateAsync(request, options, cancellationToken).ConfigureAwait(false));
 
-    public async Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken)
+    public async Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, RequestOptions? options, CancellationToken cancellationToken)
     {
-        using CallRequest message = await CreateImageRequestAsync(request, dryRun: true, cancellationToken).ConfigureAwait(false);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
+        using HttpRequestMessage message = await CreateImageRequestAsync(request, dryRun: true, cancellationToken).ConfigureAwait(false);
+        return await channel.SendAsync(message, CallPurpose.Read, options, async (response, context, token) =>
         {
             LumenfallCostEstimate body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallCostEstimate, channel.MaxResponseBytes, token).ConfigureAwait(false);
             return new CostEstimate(
@@ -51,11 +52,11 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<ServiceModel>> ListModelsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ServiceModel>> ListModelsAsync(RequestOptions? options, CancellationToken cancellationToken)
     {
-        using var message = new CallRequest(HttpMethod.Get, channel.Url("models"));
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models"));
         message.Headers.Accept.Add(Json);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        return await channel.SendAsync(message, CallPurpose.Read, options, async (response, _, token) =>
         {
             LumenfallModelList body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallModelList, channel.MaxResponseBytes, token).ConfigureAwait(false);
             return (IReadOnlyList<ServiceModel>)(body.Data ?? [])
@@ -66,22 +67,22 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken)
+    public async Task<ServiceModel> GetModelAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken)
     {
-        using var message = new CallRequest(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId)));
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId)));
         message.Headers.Accept.Add(Json);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
+        return await channel.SendAsync(message, CallPurpose.Read, options, async (response, context, token) =>
         {
             LumenfallModelData body = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.LumenfallModelData, channel.MaxResponseBytes, token).ConfigureAwait(false);
             return ToModel(string.IsNullOrEmpty(body.Id) ? new LumenfallModelData { Id = modelId, Created = body.Created, OwnedBy = body.OwnedBy, Name = body.Name, Description = body.Description, Extra = body.Extra } : body, context.Info);
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken)
+    public async Task<JsonDocument> GetModelSchemaAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken)
     {
-        using var message = new CallRequest(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId) + "?schema=true"));
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("models/" + EscapePath(modelId) + "?schema=true"));
         message.Headers.Accept.Add(Json);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, _, token) =>
+        return await channel.SendAsync(message, CallPurpose.Read, options, async (response, _, token) =>
         {
             Stream stream = await ResponseBody.OpenAsync(response.Content, channel.MaxResponseBytes, token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
@@ -95,11 +96,11 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         request as LumenfallImageRequest
         ?? throw new ArgumentException($"{request.GetType().Name} is not a Lumenfall request.", nameof(request));
 
-    private async Task<CallRequest> CreateImageRequestAsync(LumenfallImageRequest request, bool dryRun, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> CreateImageRequestAsync(LumenfallImageRequest request, bool dryRun, CancellationToken cancellationToken)
     {
         bool edit = request.Mode == ImageMode.Edit;
         string path = (edit ? "images/edits" : "images/generations") + (dryRun ? "?dryRun=true" : string.Empty);
-        var message = new CallRequest(HttpMethod.Post, channel.FixedUrl(path));
+        var message = new HttpRequestMessage(HttpMethod.Post, channel.FixedUrl(path));
         message.Headers.Accept.Add(Json);
         try
         {

@@ -20,16 +20,16 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     public PollingOptions Polling => options.Polling;
 
-    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken)
+    public async Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? call, CancellationToken cancellationToken)
     {
         if (options.UseAsyncTasks)
         {
-            var operation = (PolledImageOperation)await StartAsync(request, cancellationToken).ConfigureAwait(false);
+            var operation = (PolledImageOperation)await StartAsync(request, call, cancellationToken).ConfigureAwait(false);
             return await operation.WaitWithinAsync(options.Polling.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
 
-        using CallRequest message = Create(request, "images/generations");
-        return await channel.SendAsync(message, CallPurpose.Generation, async (response, context, token) =>
+        using HttpRequestMessage message = Create(request, "images/generations");
+        return await channel.SendAsync(message, CallPurpose.Generation, call, async (response, context, token) =>
         {
             OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
             string? requestId = WireImages.Text(body.Id) ?? WireImages.Text(body.TaskId) ?? ServiceErrors.RequestIdFrom(response.Headers);
@@ -40,14 +40,15 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken)
+    public async Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? call, CancellationToken cancellationToken)
     {
-        using CallRequest message = Create(request, "images/generations?async=true");
+        using HttpRequestMessage message = Create(request, "images/generations?async=true");
         // The reply is mapped inside the call, so every failure from here on carries the call's ids, and once the
         // task id is known, the operation id and token as well.
         (OperationState state, OperationSnapshot initial) = await channel.SendAsync(
             message,
             CallPurpose.Generation,
+            call,
             async (response, context, token) =>
             {
                 OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
@@ -76,14 +77,14 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
             },
             cancellationToken).ConfigureAwait(false);
 
-        return new PolledImageOperation(this, state, channel.Time, useStream: false, initial);
+        return new PolledImageOperation(this, state, channel.Time, useStream: false, initial, call);
     }
 
-    public async Task<OperationSnapshot> GetStatusAsync(OperationState state, CancellationToken cancellationToken)
+    public async Task<OperationSnapshot> GetStatusAsync(OperationState state, RequestOptions? call, CancellationToken cancellationToken)
     {
-        using var message = new CallRequest(HttpMethod.Get, channel.Url("images/generations/" + Uri.EscapeDataString(state.Id)));
+        using var message = new HttpRequestMessage(HttpMethod.Get, channel.Url("images/generations/" + Uri.EscapeDataString(state.Id)));
         message.Headers.Accept.Add(Json);
-        return await channel.SendAsync(message, CallPurpose.Read, async (response, context, token) =>
+        return await channel.SendAsync(message, CallPurpose.Read, call, async (response, context, token) =>
         {
             OmniRoutersImagesResponse body = await Read(response, token).ConfigureAwait(false);
             return ToSnapshot(body, state, ServiceErrors.RetryAfterFrom(response.Headers, channel.Time), context);
@@ -91,9 +92,9 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     }
 
     /// <summary>A completed task carries its images; the status lookup is the result.</summary>
-    public async Task<ImageGenerationResult> GetResultAsync(OperationState state, CancellationToken cancellationToken)
+    public async Task<ImageGenerationResult> GetResultAsync(OperationState state, RequestOptions? call, CancellationToken cancellationToken)
     {
-        OperationSnapshot snapshot = await GetStatusAsync(state, cancellationToken).ConfigureAwait(false);
+        OperationSnapshot snapshot = await GetStatusAsync(state, call, cancellationToken).ConfigureAwait(false);
         return snapshot.Result ?? throw new LumenfallUpstreamException($"{Service}: task {state.Id} is {ServiceErrors.Cap(snapshot.RawStatus, 100) ?? "unknown"} and has no images.")
         {
             Service = Service,
@@ -102,14 +103,14 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     }
 
     /// <summary>OmniRouters has no cancel route: reported, not thrown.</summary>
-    public Task<CancelOutcome> CancelAsync(OperationState state, CancellationToken cancellationToken) =>
+    public Task<CancelOutcome> CancelAsync(OperationState state, RequestOptions? call, CancellationToken cancellationToken) =>
         Task.FromResult(CancelOutcome.NotSupported);
 
-    public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, CancellationToken cancellationToken) => null;
+    public IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, RequestOptions? call, CancellationToken cancellationToken) => null;
 
-    private CallRequest Create(ImageRequest request, string path)
+    private HttpRequestMessage Create(ImageRequest request, string path)
     {
-        var message = new CallRequest(HttpMethod.Post, channel.FixedUrl(path));
+        var message = new HttpRequestMessage(HttpMethod.Post, channel.FixedUrl(path));
         message.Headers.Accept.Add(Json);
         var content = new ByteArrayContent(request.ToJsonBytes());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
