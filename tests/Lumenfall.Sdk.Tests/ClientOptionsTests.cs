@@ -54,12 +54,7 @@ public class ClientOptionsTests
     public async Task A_calls_headers_never_follow_a_redirect_to_another_host()
     {
         var harness = new ServiceHarness();
-        harness.Script(HttpMethod.Get, Models, () =>
-        {
-            var moved = new HttpResponseMessage(HttpStatusCode.Found);
-            moved.Headers.Location = new Uri("https://elsewhere.example.com/models");
-            return moved;
-        });
+        harness.Redirect(HttpMethod.Get, Models, HttpStatusCode.Found, "https://elsewhere.example.com/models");
         harness.Respond(HttpMethod.Get, "https://elsewhere.example.com/models", """{"data":[]}""");
 
         await harness.Client.ListModelsAsync(new RequestOptions { Headers = { ["X-Gateway-Token"] = "secret" } });

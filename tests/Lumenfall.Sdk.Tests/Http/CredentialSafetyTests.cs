@@ -13,12 +13,7 @@ public class CredentialSafetyTests
     public async Task A_redirect_to_another_host_carries_no_authorization()
     {
         var harness = new ServiceHarness();
-        harness.Script(HttpMethod.Get, Models, () =>
-        {
-            var redirect = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect);
-            redirect.Headers.Location = new Uri("https://elsewhere.example.com/models");
-            return redirect;
-        });
+        harness.Redirect(HttpMethod.Get, Models, HttpStatusCode.TemporaryRedirect, "https://elsewhere.example.com/models");
         harness.Script(HttpMethod.Get, "https://elsewhere.example.com/models", () => Json(HttpStatusCode.OK, """{ "data": [] }"""));
 
         await harness.Client.ListModelsAsync();
@@ -32,12 +27,7 @@ public class CredentialSafetyTests
     public async Task A_redirect_within_the_services_host_keeps_authorization_and_a_303_becomes_a_get()
     {
         var harness = new ServiceHarness();
-        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
-        {
-            var redirect = new HttpResponseMessage(HttpStatusCode.SeeOther);
-            redirect.Headers.Location = new Uri("/openai/v1/results/abc", UriKind.Relative);
-            return redirect;
-        });
+        harness.Redirect(HttpMethod.Post, LumenfallBase + "/images/generations", HttpStatusCode.SeeOther, "/openai/v1/results/abc");
         harness.Script(HttpMethod.Get, "https://api.lumenfall.ai/openai/v1/results/abc", () => Json(HttpStatusCode.OK, """{ "data": [ { "url": "https://media.lumenfall.ai/a.png" } ] }"""));
 
         await harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"));
@@ -53,12 +43,7 @@ public class CredentialSafetyTests
     public async Task A_billable_body_is_never_forwarded_to_another_host(HttpStatusCode status)
     {
         var harness = new ServiceHarness();
-        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
-        {
-            var redirect = new HttpResponseMessage(status);
-            redirect.Headers.Location = new Uri("https://elsewhere.example.com/images/generations");
-            return redirect;
-        });
+        harness.Redirect(HttpMethod.Post, LumenfallBase + "/images/generations", status, "https://elsewhere.example.com/images/generations");
 
         await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"))).Should().ThrowAsync<LumenfallException>();
 
@@ -70,12 +55,7 @@ public class CredentialSafetyTests
     public async Task A_redirect_from_https_to_http_is_never_followed()
     {
         var harness = new ServiceHarness();
-        harness.Script(HttpMethod.Get, Models, () =>
-        {
-            var redirect = new HttpResponseMessage(HttpStatusCode.Found);
-            redirect.Headers.Location = new Uri("http://api.lumenfall.ai/openai/v1/models");
-            return redirect;
-        });
+        harness.Redirect(HttpMethod.Get, Models, HttpStatusCode.Found, "http://api.lumenfall.ai/openai/v1/models");
 
         await FluentActions.Awaiting(() => harness.Client.ListModelsAsync()).Should().ThrowAsync<LumenfallException>();
 
@@ -86,12 +66,7 @@ public class CredentialSafetyTests
     public async Task A_same_host_redirect_of_a_billable_post_keeps_its_body_and_key()
     {
         var harness = new ServiceHarness();
-        harness.Script(HttpMethod.Post, LumenfallBase + "/images/generations", () =>
-        {
-            var redirect = new HttpResponseMessage(HttpStatusCode.TemporaryRedirect);
-            redirect.Headers.Location = new Uri("https://api.lumenfall.ai/openai/v2/images/generations");
-            return redirect;
-        });
+        harness.Redirect(HttpMethod.Post, LumenfallBase + "/images/generations", HttpStatusCode.TemporaryRedirect, "https://api.lumenfall.ai/openai/v2/images/generations");
         harness.Script(HttpMethod.Post, "https://api.lumenfall.ai/openai/v2/images/generations", () => Json(HttpStatusCode.OK, """{ "data": [ { "url": "https://media.lumenfall.ai/a.png" } ] }"""));
 
         await harness.Client.GenerateAsync(new Flux2DevGenerationRequest("a fox"));

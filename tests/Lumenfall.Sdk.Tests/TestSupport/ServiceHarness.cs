@@ -84,6 +84,15 @@ internal sealed class ServiceHarness
         });
     }
 
+    /// <summary>Answers <paramref name="method"/> <paramref name="url"/> with a redirect to <paramref name="location"/> (absolute or relative).</summary>
+    public void Redirect(HttpMethod method, string url, HttpStatusCode status, string location) =>
+        Script(method, url, () =>
+        {
+            var redirect = new HttpResponseMessage(status);
+            redirect.Headers.Location = new Uri(location, UriKind.RelativeOrAbsolute);
+            return redirect;
+        });
+
     /// <summary>The requests sent to a URL (path only, query ignored), in order.</summary>
     public List<CapturedRequest> To(string url) =>
         Requests.Where(r => r.Uri.GetLeftPart(UriPartial.Path) == url).ToList();
