@@ -1,6 +1,7 @@
 using Lumenfall.Sdk;
 using Lumenfall.Sdk.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -93,13 +94,21 @@ public static class LumenfallServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LumenfallOptions>, LumenfallOptionsValidator>());
 
+        // A second AddLumenfall for the same registration adds configuration, not a second handler chain.
+        bool first = !services.Any(d => d.ServiceType == typeof(Registration) && Equals(d.ImplementationInstance, new Registration(name)));
+        if (first)
+        {
+            services.AddSingleton(new Registration(name));
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, SdkHandlerFilter>());
         var builder = new LumenfallBuilder(services, name, serviceKey);
         foreach (ImageService service in Enum.GetValues<ImageService>())
         {
-            builder.HttpClients[service] = AddHttpClient(services, name, service);
+            builder.HttpClients[service] = first ? AddHttpClient(services, name, service) : services.AddHttpClient(ClientName(name, service));
         }
 
-        builder.DownloadHttpClient = AddHttpClient(services, name, null);
+        builder.DownloadHttpClient = first ? AddHttpClient(services, name, null) : services.AddHttpClient(ClientName(name, null));
 
         services.TryAddSingleton(provider => new LumenfallOptionsSnapshots(
             provider.GetRequiredService<IOptionsMonitor<LumenfallOptions>>(), provider.GetService<ILoggerFactory>()));
@@ -155,12 +164,11 @@ public static class LumenfallServiceCollectionExtensions
             }
         });
 
-        // Then the SDK's own chain. Handlers added through the builder run inside it and see every attempt. The handlers
-        // hold no settings: each request carries its client's key, purpose, retries and clock (CallState).
-        foreach (Func<DelegatingHandler> outer in new Func<DelegatingHandler>[] { () => new ReplayGuardHandler(), () => new RedirectHandler(), () => new AuthorizationHandler() })
-        {
-            http.AddHttpMessageHandler(outer);
-        }
+        // Then the SDK's own chain. Handlers added through the builder run inside it and see every attempt; inside them
+        // all, SdkHandlerFilter adds the replay guard. The handlers hold no settings: each request carries its
+        // client's key, purpose, retries and clock (CallState).
+        http.AddHttpMessageHandler(() => new RedirectHandler());
+        http.AddHttpMessageHandler(() => new AuthorizationHandler());
 
         http.AddResilienceHandler(RetryPolicy.PipelineName, (pipeline, context) =>
         {
@@ -177,7 +185,10 @@ public static class LumenfallServiceCollectionExtensions
 
     /// <summary>The name of the HTTP client a registration uses for a service (null: downloads).</summary>
     internal static string ClientName(string registration, ImageService? service) =>
-        $"Lumenfall.Sdk{(string.IsNullOrEmpty(registration) ? string.Empty : "[" + registration + "]")}.{service?.ToString() ?? "Downloads"}";
+        $"{SdkHandlerFilter.ClientPrefix}{(string.IsNullOrEmpty(registration) ? string.Empty : "[" + registration + "]")}.{service?.ToString() ?? "Downloads"}";
+
+    /// <summary>Marks a registration whose HTTP clients are configured.</summary>
+    private sealed record Registration(string Name);
 
     private static IConfiguration Section(IConfiguration configuration)
     {

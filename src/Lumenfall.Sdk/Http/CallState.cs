@@ -45,20 +45,21 @@ internal sealed record CallSettings(
 /// <summary>
 /// One request's state, carried in <see cref="HttpRequestMessage.Options"/> so that a handler which clones the
 /// request (hedging, a host's own handler) carries it too: the client's settings, why the request is sent, when the
-/// call's timeout runs out, the one origin its key may go to, and whether it already entered the SDK's handlers.
-/// Clones share this object, so a replay by any handler outside the SDK is seen.
+/// call's timeout runs out, the one origin its key may go to, and how many times a billable request may reach the
+/// wire. Clones share this object, so a replay by any handler, wherever it sits, is counted.
 /// </summary>
 internal sealed class CallState
 {
     private static readonly HttpRequestOptionsKey<CallState> Key = new("Lumenfall.Sdk.Call");
 
-    private int _entries;
+    private int _sends;
+    private int _allowed = 1;
 
     public CallState(CallSettings settings, CallPurpose purpose, Uri? keyedUrl = null, long? deadline = null)
     {
         Settings = settings;
         Purpose = purpose;
-        KeyedOrigin = keyedUrl is null ? null : Origin(keyedUrl);
+        KeyedOrigin = keyedUrl;
         Deadline = deadline;
     }
 
@@ -69,10 +70,10 @@ internal sealed class CallState
     public CallPurpose Purpose { get; }
 
     /// <summary>
-    /// Gets the scheme, host and port of the URL the SDK built for this request from a configured endpoint and ids;
-    /// the key and the call's headers go only there (every redirect hop is checked again). Null: never keyed.
+    /// Gets the URL the SDK built for this request from a configured endpoint and ids: the key and the call's headers
+    /// go only to its scheme, host and port (every redirect hop is checked again). Null: never keyed.
     /// </summary>
-    public string? KeyedOrigin { get; }
+    public Uri? KeyedOrigin { get; }
 
     /// <summary>Gets when the call's timeout runs out (a <see cref="TimeProvider"/> timestamp); null without one.</summary>
     public long? Deadline { get; }
@@ -83,11 +84,26 @@ internal sealed class CallState
     /// <summary>Whether the request is billable and not idempotent: a generation, edit or submit.</summary>
     public bool Billable => Purpose == CallPurpose.Generation;
 
-    /// <summary>Counts one pass into the SDK's handlers; returns how many there were, this one included.</summary>
-    public int Enter() => Interlocked.Increment(ref _entries);
+    /// <summary>Gets how many times the request reached the wire.</summary>
+    public int Sends => Volatile.Read(ref _sends);
 
-    /// <summary>Whether <paramref name="uri"/> is on <see cref="KeyedOrigin"/>.</summary>
-    public bool IsKeyed(Uri? uri) => KeyedOrigin is not null && uri is { IsAbsoluteUri: true } && string.Equals(Origin(uri), KeyedOrigin, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Counts one send at the wire; false when it would be one more than the SDK approved (the first, each retry the
+    /// retry pipeline approved, each redirect hop the SDK followed): a replay by some other handler.
+    /// </summary>
+    public bool TrySend() => Interlocked.Increment(ref _sends) <= Volatile.Read(ref _allowed);
+
+    /// <summary>Approves one more send: a retry the pipeline decided on, or a redirect hop the SDK follows.</summary>
+    public void AllowAnotherSend() => Interlocked.Increment(ref _allowed);
+
+    /// <summary>
+    /// The state of the GET a redirect turns a POST into (303, or 301/302 after a POST): the same settings, key scope
+    /// and deadline, but a read, safe to repeat.
+    /// </summary>
+    public CallState AsRead() => new(Settings, CallPurpose.Read, KeyedOrigin, Deadline);
+
+    /// <summary>Whether <paramref name="uri"/> is on the origin of <see cref="KeyedOrigin"/>.</summary>
+    public bool IsKeyed(Uri? uri) => KeyedOrigin is not null && uri is { IsAbsoluteUri: true } && SameOrigin(uri, KeyedOrigin);
 
     /// <summary>The state a request carries; null for a request the SDK did not make.</summary>
     public static CallState? Of(HttpRequestMessage request) =>
@@ -105,7 +121,7 @@ internal sealed class CallState
     {
         for (int i = 0; i < endpoints.Count; i++)
         {
-            if (string.Equals(Origin(endpoints[i]), Origin(uri), StringComparison.OrdinalIgnoreCase))
+            if (SameOrigin(endpoints[i], uri))
             {
                 return true;
             }
@@ -114,5 +130,9 @@ internal sealed class CallState
         return false;
     }
 
-    private static string Origin(Uri uri) => uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
+    /// <summary>Same scheme, host (compared in its ASCII form, so <c>bücher.example</c> is <c>xn--bcher-kva.example</c>) and port.</summary>
+    public static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
 }

@@ -6,10 +6,11 @@ using Polly;
 namespace Lumenfall.Sdk.Http;
 
 /// <summary>
-/// The SDK's handler chain, the same with or without a host, outermost first: the replay guard (a billable request
-/// enters once) → redirects (followed here, so each hop is checked) → authorization (the key only on the origin the
-/// SDK built the URL for) → Microsoft.Extensions.Http.Resilience's <c>ResilienceHandler</c> running
-/// <see cref="RetryPolicy"/> → one span and log line per attempt → the primary handler. Downloads carry no key.
+/// The SDK's handler chain, the same with or without a host, outermost first: redirects (followed here, so each hop
+/// is checked) → authorization (the key only on the origin the SDK built the URL for) →
+/// Microsoft.Extensions.Http.Resilience's <c>ResilienceHandler</c> running <see cref="RetryPolicy"/> → one span and
+/// log line per attempt → [handlers added through <c>LumenfallBuilder</c>] → the replay guard (a billable request
+/// reaches the wire only as often as the SDK approved) → the primary handler. Downloads carry no key.
 /// Timeouts are enforced by the SDK per purpose, so <see cref="HttpClient.Timeout"/> is infinite. Under a host,
 /// resilience handlers the host put on every client (<c>ConfigureHttpClientDefaults</c>) are removed from the SDK's
 /// clients: they cannot know which requests are billable, and their timeouts are made for quick calls.
@@ -39,18 +40,13 @@ internal static class HttpStack
     /// <summary>The authorization scheme each service expects.</summary>
     public static string AuthScheme(ImageService service) => service == ImageService.Fal ? "Key" : "Bearer";
 
-    /// <summary>The handlers outside the retry pipeline, outermost first. They hold no settings: each request carries its <see cref="CallState"/>.</summary>
-    public static IEnumerable<DelegatingHandler> OuterHandlers()
-    {
-        yield return new ReplayGuardHandler();
-        yield return new RedirectHandler();
-        yield return new AuthorizationHandler();
-    }
-
     /// <summary>Chains the SDK's handlers over <paramref name="primary"/> (for clients built without a host), retries on <paramref name="time"/>.</summary>
     public static HttpClient CreateClient(ILogger logger, HttpMessageHandler primary, TimeProvider time)
     {
-        DelegatingHandler[] handlers = [.. OuterHandlers(), new ResilienceHandler(RetryPolicy.Build(time, logger)), new AttemptHandler(logger)];
+        DelegatingHandler[] handlers =
+        [
+            new RedirectHandler(), new AuthorizationHandler(), new ResilienceHandler(RetryPolicy.Build(time, logger)), new AttemptHandler(logger), new ReplayGuardHandler(),
+        ];
         HttpMessageHandler pipeline = primary;
         for (int i = handlers.Length - 1; i >= 0; i--)
         {

@@ -28,10 +28,17 @@ internal sealed class RedirectHandler : DelegatingHandler
 
             response.Dispose();
             request.RequestUri = target;
+            CallState? state = CallState.Of(request);
             if (toGet)
             {
                 request.Method = HttpMethod.Get;
+                request.Content?.Dispose();
                 request.Content = null;
+                state?.AsRead().AttachTo(request);   // fetching where the answer was moved is a read, safe to repeat
+            }
+            else
+            {
+                state?.AllowAnotherSend();   // the hop sends the request once more, on purpose
             }
 
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -51,11 +58,7 @@ internal sealed class RedirectHandler : DelegatingHandler
             return false;
         }
 
-        bool sameOrigin = string.Equals(
-            from.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped),
-            target.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped),
-            StringComparison.OrdinalIgnoreCase);
-        return sameOrigin || !keepsBody || request.Content is null || !CallState.IsBillable(request);
+        return CallState.SameOrigin(from, target) || !keepsBody || request.Content is null || !CallState.IsBillable(request);
     }
 
     private static bool IsRedirect(HttpStatusCode status) =>

@@ -27,6 +27,9 @@ internal static class RetryPolicy
     /// <summary>The attempts made so far in one run of the pipeline.</summary>
     public static readonly ResiliencePropertyKey<int> AttemptKey = new("Lumenfall.Sdk.Attempt");
 
+    /// <summary>The wait <c>ShouldHandle</c> decided on (and checked against the deadline), for <c>DelayGenerator</c>.</summary>
+    private static readonly ResiliencePropertyKey<TimeSpan> DelayKey = new("Lumenfall.Sdk.Delay");
+
     /// <summary>The most retries a request can ask for (<see cref="RetryOptions"/> allows up to 100); each request's own limit applies in <c>ShouldHandle</c>.</summary>
     private const int MostRetries = 100;
 
@@ -45,8 +48,8 @@ internal static class RetryPolicy
         {
             Name = "Retry",
             MaxRetryAttempts = MostRetries,
-            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(logger, RequestOf(args.Context), args.Outcome, args.AttemptNumber)),
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(StateOf(RequestOf(args.Context)).Settings, args.Outcome, args.AttemptNumber)),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetry(logger, args.Context, args.Outcome, args.AttemptNumber)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Context.Properties.GetValue(DelayKey, TimeSpan.Zero)),
             OnRetry = args =>
             {
                 OnRetry(logger, RequestOf(args.Context), args.Outcome, args.AttemptNumber, args.RetryDelay);
@@ -66,15 +69,34 @@ internal static class RetryPolicy
     private static CallState StateOf(HttpRequestMessage? request) =>
         (request is null ? null : CallState.Of(request)) ?? (request is null || request.Method == HttpMethod.Post ? UnconfiguredPost : UnconfiguredRead);
 
-    private static bool ShouldRetry(ILogger logger, HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, int attemptNumber)
+    /// <summary>
+    /// Whether to retry, and if so after how long (left in the context for <c>DelayGenerator</c>): never past the
+    /// request's own retry limit, never when the wait would end after the call's deadline.
+    /// </summary>
+    private static bool ShouldRetry(ILogger logger, ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attemptNumber)
     {
+        HttpRequestMessage? request = RequestOf(context);
         CallState state = StateOf(request);
-        if (attemptNumber >= state.Settings.Retry.MaxRetries)
+        if (outcome.Result is { IsSuccessStatusCode: true } || attemptNumber >= state.Settings.Retry.MaxRetries)
         {
             return false;
         }
 
         string? refusal = Refusal(state, outcome);
+        if (refusal is null)
+        {
+            TimeSpan delay = Delay(state.Settings, outcome, attemptNumber);
+            TimeProvider time = state.Settings.Time;
+            if (state.Deadline is long deadline && time.GetTimestamp() + (long)(delay.TotalSeconds * time.TimestampFrequency) >= deadline)
+            {
+                refusal = $"the next attempt would start {delay} from now, after the call's timeout";
+            }
+            else
+            {
+                context.Properties.Set(DelayKey, delay);
+            }
+        }
+
         if (refusal is not null && outcome.Exception is not OperationCanceledException && logger.IsEnabled(LogLevel.Debug))
         {
             Log.NotRetrying(logger, request?.Method.Method ?? "request", request?.RequestUri?.Host, refusal);
@@ -158,6 +180,7 @@ internal static class RetryPolicy
 
     private static void OnRetry(ILogger logger, HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, int attemptNumber, TimeSpan delay)
     {
+        StateOf(request).AllowAnotherSend();   // the replay guard lets exactly this retry through
         string method = request?.Method.Method ?? "request";
         string reason = outcome.Exception is { } ex ? ex.GetType().Name : $"status {(int)outcome.Result!.StatusCode}";
         if (logger.IsEnabled(LogLevel.Warning))

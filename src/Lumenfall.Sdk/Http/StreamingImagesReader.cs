@@ -10,9 +10,10 @@ namespace Lumenfall.Sdk.Http;
 /// decoded from base64 as its bytes arrive, straight into the buffer the result keeps: no copy of the body, no base64
 /// string. The rest of the body is small; it is kept as JSON in which every <c>"b64_json":"…"</c> (the key spelled
 /// plainly or with JSON escapes) becomes <c>"b64_json_ref":n</c> (the index of the decoded image), then read with the
-/// source-generated contract. An image's buffer is sized from what is left of the declared body; when it turns out
-/// larger than its image (the body held more images after it), the image is moved into an exact one, so a body of
-/// four 1 MiB images keeps 4 MiB, not four buffers the size of the body.
+/// source-generated contract. The first image's buffer is sized from what is left of the declared body, each later
+/// one from the image before it (never beyond what is left); a buffer that turns out much larger than its image (the
+/// body held more images after it) is traded for an exact one, so a body of four 1 MiB images keeps 4 MiB, not four
+/// buffers the size of the body, and ten images do not allocate ten bodies' worth on the way.
 /// </summary>
 internal static class StreamingImagesReader
 {
@@ -60,6 +61,7 @@ internal static class StreamingImagesReader
         private readonly byte[] _small = new byte[18];
         private long _fed;                // bytes of the body scanned before the current chunk
         private int _position;            // index in the current chunk
+        private int _lastImage;           // bytes of the last image decoded
         private byte[] _skeleton = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 1024, 256, 4096));
         private int _length;             // bytes of the skeleton written
         private State _state = State.Outside;
@@ -321,7 +323,8 @@ internal static class StreamingImagesReader
             _written = 0;
             _carried = 0;
             long remaining = declared is long length ? length - (_fed + _position) : -1;
-            long guess = remaining > 0 ? Math.Min(remaining / 4 * 3 + 3, Array.MaxLength) : ChunkSize;
+            long fromBody = remaining > 0 ? Math.Min(remaining / 4 * 3 + 3, Array.MaxLength) : ChunkSize;
+            long guess = _lastImage > 0 ? Math.Min(fromBody, (long)_lastImage + Slack) : fromBody;
             _image = new byte[(int)Math.Max(guess, 3)];
         }
 
@@ -345,6 +348,7 @@ internal static class StreamingImagesReader
                 }
 
                 Images.Add(_image.AsMemory(0, _written));
+                _lastImage = _written;
                 Span<byte> index = stackalloc byte[11];
                 Utf8Formatter.TryFormat(Images.Count - 1, index, out int digits);
                 Append(index[..digits]);

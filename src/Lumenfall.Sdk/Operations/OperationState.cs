@@ -6,7 +6,8 @@ using Lumenfall.Sdk.Serialization;
 namespace Lumenfall.Sdk;
 
 /// <summary>
-/// Everything needed to find an operation again: what the rehydration token carries (ids and URLs, never a key).
+/// Everything needed to find an operation again: what the rehydration token carries (the service, the model and the
+/// job's id; no URL, never a key).
 /// </summary>
 internal sealed record OperationState
 {

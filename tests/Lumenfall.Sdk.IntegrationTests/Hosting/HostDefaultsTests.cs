@@ -141,7 +141,7 @@ public class HostDefaultsTests
         LumenfallException error = (await FluentActions.Awaiting(() => host.Client.GenerateAsync(new Flux2DevGenerationRequest("a fern")).WaitAsync(Guard))
             .Should().ThrowAsync<LumenfallException>()).Which;
 
-        error.Message.Should().Contain("outside Lumenfall.Sdk").And.Contain("500");
+        error.Message.Should().Contain("other than Lumenfall.Sdk's own").And.Contain("500");
         host.Posts(Generations).Should().ContainSingle();
     }
 
@@ -156,6 +156,32 @@ public class HostDefaultsTests
         result.Images.Should().ContainSingle();
         host.Emulator.Requests.Where(r => r.Path.StartsWith("/lumenfall/", StringComparison.Ordinal))
             .Should().HaveCount(2).And.AllSatisfy(r => r.Authorization.Should().Be("Bearer", "the key travels in the request's Options, which a clone carries"));
+    }
+
+    [Fact]
+    public async Task A_resilience_handler_added_to_the_sdks_own_client_cannot_send_a_billable_post_twice()
+    {
+        await using Host host = await Host.StartAsync(_ => { }, lumenfall: l => l.LumenfallHttpClient.AddStandardResilienceHandler());
+        host.Emulator.Faults.Add(Fault(Generations, HttpStatusCode.InternalServerError));
+
+        // That handler's retry waits its backoff on the host's clock (the fake one): let it pass, as it would.
+        Task<ImageGenerationResult> call = host.Client.GenerateAsync(new Flux2DevGenerationRequest("a fern"));
+        LumenfallException error = (await FluentActions.Awaiting(() => host.AdvanceShortWaitsUntilAsync(call)).Should().ThrowAsync<LumenfallException>()).Which;
+
+        error.Message.Should().Contain("other than Lumenfall.Sdk's own").And.Contain("500");
+        host.Posts(Generations).Should().ContainSingle("the replay guard is the innermost handler, under anything added to the builder");
+    }
+
+    [Fact]
+    public async Task Calling_add_lumenfall_twice_configures_one_handler_chain()
+    {
+        await using Host host = await Host.StartAsync(HostDefaults("standard resilience"), lumenfall: l => l.Services.AddLumenfall(o => o.Lumenfall.GenerationTimeout = TimeSpan.FromMinutes(5)));
+
+        ImageGenerationResult result = await host.Client.GenerateAsync(new Flux2DevGenerationRequest("a fern")).WaitAsync(Guard);
+
+        result.Images.Should().ContainSingle();
+        host.Posts(Generations).Should().ContainSingle().Which.Authorization.Should().Be("Bearer");
+        host.Client.Options.Lumenfall.GenerationTimeout.Should().Be(TimeSpan.FromMinutes(5), "the second call's configuration still applies");
     }
 
     private static EmulatorFault Fault(string path, HttpStatusCode status) => new()
@@ -231,19 +257,20 @@ public class HostDefaultsTests
 
         public ImageClient Client => Provider.GetRequiredService<ImageClient>();
 
-        public static async Task<Host> StartAsync(Action<IHttpClientBuilder> defaults, Action<LumenfallOptions>? configure = null)
+        public static async Task<Host> StartAsync(Action<IHttpClientBuilder> defaults, Action<LumenfallOptions>? configure = null, Action<LumenfallBuilder>? lumenfall = null)
         {
             var time = new FakeTimeProvider();
             LumenfallEmulator emulator = await LumenfallEmulator.StartAsync(new EmulatorOptions { MaxSide = 64, TimeProvider = time });
             var services = new ServiceCollection();
             services.AddSingleton<TimeProvider>(time);
             services.ConfigureHttpClientDefaults(defaults);
-            services.AddLumenfall(o =>
+            LumenfallBuilder builder = services.AddLumenfall(o =>
             {
                 emulator.Configure(o);
                 o.TimeProvider = time;
                 configure?.Invoke(o);
             });
+            lumenfall?.Invoke(builder);
             return new Host(emulator, services.BuildServiceProvider(), time);
         }
 
@@ -257,6 +284,21 @@ public class HostDefaultsTests
             await Time.NextTimerAsync(d => d == delay).WaitAsync(Guard);
             Time.Advance(delay);
             return await call.WaitAsync(Guard);
+        }
+
+        /// <summary>Until <paramref name="call"/> ends, lets each wait shorter than 10 s pass on the fake clock as soon as it is armed (backoffs, not timeouts).</summary>
+        public async Task<T> AdvanceShortWaitsUntilAsync<T>(Task<T> call)
+        {
+            while (!call.IsCompleted)
+            {
+                Task<TimeSpan> next = Time.NextTimerAsync(d => d < TimeSpan.FromSeconds(10));
+                if (await Task.WhenAny(next, call).WaitAsync(Guard) == next)
+                {
+                    Time.Advance(await next);
+                }
+            }
+
+            return await call;
         }
 
         public async ValueTask DisposeAsync()

@@ -52,6 +52,33 @@ public class CredentialSafetyTests
     }
 
     [Fact]
+    public async Task A_same_host_redirect_keeps_the_key_when_the_host_is_an_international_name_spelled_either_way()
+    {
+        var harness = new ServiceHarness(o => o.Lumenfall.Endpoint = new Uri("https://bücher.example/openai/v1"));
+        harness.Redirect(HttpMethod.Get, "https://bücher.example/openai/v1/models", HttpStatusCode.TemporaryRedirect, "https://xn--bcher-kva.example/openai/v2/models");
+        harness.Respond(HttpMethod.Get, "https://xn--bcher-kva.example/openai/v2/models", """{ "data": [] }""");
+
+        await harness.Client.ListModelsAsync();
+
+        harness.Requests.Should().HaveCount(2).And.AllSatisfy(r => r.Authorization.Should().Be("Bearer " + LumenfallKey));
+    }
+
+    [Fact]
+    public async Task A_post_redirected_to_a_get_is_a_read_retried_on_a_5xx()
+    {
+        var harness = new ServiceHarness(o => o.Lumenfall.Retry.MaxRetries = 2);
+        harness.Redirect(HttpMethod.Post, LumenfallBase + "/images/generations", HttpStatusCode.SeeOther, "/openai/v1/results/abc");
+        harness.Script(HttpMethod.Get, "https://api.lumenfall.ai/openai/v1/results/abc",
+            () => Json(HttpStatusCode.BadGateway, "{}"),
+            () => Json(HttpStatusCode.OK, """{ "data": [ { "url": "https://media.lumenfall.ai/a.png" } ] }"""));
+
+        ImageGenerationResult result = await Reliability.TypedFailureTests.DriveAsync(harness, harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x")));
+
+        result.Images.Should().ContainSingle();
+        harness.Requests.Select(r => r.Method.Method).Should().Equal("POST", "GET", "GET");
+    }
+
+    [Fact]
     public async Task A_redirect_from_https_to_http_is_never_followed()
     {
         var harness = new ServiceHarness();
