@@ -22,9 +22,9 @@ internal sealed class PosterService(ImageClient images, IHostApplicationLifetime
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ImageGenerationResult poster = await images.GenerateAsync(new GptImage2GenerationRequest("a minimalist poster that reads READ MORE BOOKS") { Size = "1024x1536" }, stoppingToken);
+        ImageGenerationResult poster = await images.GenerateAsync(new GptImage2GenerationRequest("a minimalist poster that reads READ MORE BOOKS") { Size = "1024x1536" }, cancellationToken: stoppingToken);
         Console.WriteLine($"{poster.ModelId} via {poster.Provider}: {await poster.Images[0].SaveAsync("di-poster", stoppingToken)}");
-        ImageGenerationResult omni = await images.GenerateAsync(new OmniImageRequest(OmniImageModel.Seedream45, "a kitten by the window") { ImageCount = 2 }, stoppingToken);
+        ImageGenerationResult omni = await images.GenerateAsync(new OmniImageRequest(OmniImageModel.Seedream45, "a kitten by the window") { ImageCount = 2 }, cancellationToken: stoppingToken);
         Console.WriteLine($"omni-image task {omni.RequestId}: {omni.Images.Count} images");
         lifetime.StopApplication();
     }

@@ -125,7 +125,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         string? operationId = null;
         if (args.Has("--async") || request.Service == ImageService.Fal)
         {
-            ImageOperation operation = await client.StartAsync(request, cancellationToken).ConfigureAwait(false);
+            ImageOperation operation = await client.StartAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             operationId = operation.HasCompleted ? null : operation.Id;
             if (operationId is not null)
             {
@@ -137,7 +137,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         else
         {
             await error.WriteLineAsync($"Generating with {request.ModelId} on {request.Service}…").ConfigureAwait(false);
-            result = await client.GenerateAsync(request, cancellationToken).ConfigureAwait(false);
+            result = await client.GenerateAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         List<string> files = await SaveAsync(result, args.Value("--output"), cancellationToken).ConfigureAwait(false);
@@ -174,7 +174,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
     {
         args.OnlyAllow();
         ImageClient client = await ClientForAsync(ImageService.Lumenfall, cancellationToken).ConfigureAwait(false);
-        foreach (ServiceModel model in await client.ListModelsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (ServiceModel model in await client.ListModelsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await output.WriteLineAsync($"{model.Id}\tlumenfall\t{model.Name}").ConfigureAwait(false);
         }
@@ -200,7 +200,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         }
 
         ImageClient client = await ClientForAsync(ImageService.Lumenfall, cancellationToken).ConfigureAwait(false);
-        using JsonDocument schema = await client.GetModelSchemaAsync(model, cancellationToken).ConfigureAwait(false);
+        using JsonDocument schema = await client.GetModelSchemaAsync(model, cancellationToken: cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync(JsonSerializer.Serialize(schema.RootElement, CliJson.Default.JsonElement)).ConfigureAwait(false);
         return Ok;
     }

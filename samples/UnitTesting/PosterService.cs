@@ -9,12 +9,12 @@ public sealed class PosterService(ImageClient images)
     {
         try
         {
-            ImageGenerationResult result = await images.GenerateAsync(new Flux2DevGenerationRequest($"A poster titled {title}") { Size = "1536x1024" }, cancellationToken);
+            ImageGenerationResult result = await images.GenerateAsync(new Flux2DevGenerationRequest($"A poster titled {title}") { Size = "1536x1024" }, cancellationToken: cancellationToken);
             return result.Images[0].Uri;
         }
         catch (LumenfallRateLimitException)
         {
-            ImageGenerationResult small = await images.GenerateAsync(new Flux2DevGenerationRequest($"A poster titled {title}") { Size = "768x512" }, cancellationToken);
+            ImageGenerationResult small = await images.GenerateAsync(new Flux2DevGenerationRequest($"A poster titled {title}") { Size = "768x512" }, cancellationToken: cancellationToken);
             return small.Images[0].Uri;
         }
         catch (LumenfallContentPolicyException)

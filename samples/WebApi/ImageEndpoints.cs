@@ -43,7 +43,7 @@ public static class ImageEndpoints
                 request.SetParameter(name, value?.DeepClone());
             }
 
-            ImageGenerationResult result = await images.GenerateAsync(request, cancellationToken);
+            ImageGenerationResult result = await images.GenerateAsync(request, cancellationToken: cancellationToken);
             return Results.Ok(new ImagesResponse(
                 result.ModelId,
                 result.RequestId,

@@ -92,7 +92,7 @@ public sealed class LumenfallImageGenerator : IImageGenerator
         {
             foreach (ImageRequest call in calls)
             {
-                ImageGenerationResult result = await _client.GenerateAsync(call, cancellationToken).ConfigureAwait(false);
+                ImageGenerationResult result = await _client.GenerateAsync(call, cancellationToken: cancellationToken).ConfigureAwait(false);
                 results.Add(result);
                 foreach (GeneratedImage image in result.Images)
                 {

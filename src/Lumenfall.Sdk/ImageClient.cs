@@ -107,24 +107,15 @@ public partial class ImageClient
     /// model's service, and for a queued service waits for the operation to finish.
     /// </summary>
     /// <param name="request">A typed request record.</param>
-    /// <param name="cancellationToken">Stops the waiting. A job already accepted by a queue keeps running (see <see cref="StartAsync(ImageRequest, CancellationToken)"/>).</param>
+    /// <param name="options">Settings for this call (headers, timeout, retries, validation); null uses the client's.</param>
+    /// <param name="cancellationToken">Stops the waiting. A job already accepted by a queue keeps running (see <see cref="StartAsync"/>).</param>
     /// <returns>The images and what the service said about them.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
-    /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
+    /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
     /// <exception cref="LumenfallTimeoutException">The generation timeout ran out; the image may still be produced and billed.</exception>
     /// <exception cref="LumenfallWaitCanceledException">The caller canceled the wait for a queued job; it carries the job's token.</exception>
     /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
-    public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, CancellationToken cancellationToken = default) =>
-        GenerateAsync(request, null, cancellationToken);
-
-    /// <summary>Generates or edits images and waits for them, with settings for this call (headers, timeout, retries, validation).</summary>
-    /// <param name="request">A typed request record.</param>
-    /// <param name="options">Settings for this call; null uses the client's.</param>
-    /// <param name="cancellationToken">Stops the waiting. A job already accepted by a queue keeps running.</param>
-    /// <returns>The images and what the service said about them.</returns>
-    /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
-    /// <exception cref="LumenfallException">The service refused or failed the request (see the subclasses).</exception>
-    public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
+    public virtual Task<ImageGenerationResult> GenerateAsync(ImageRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
         TraceAsync("generate", request, options, (transport, call) => transport.GenerateAsync(request, call, cancellationToken), r => r);
 
     /// <summary>
@@ -132,22 +123,13 @@ public partial class ImageClient
     /// synchronous service (Lumenfall) the operation is already complete when it is returned.
     /// </summary>
     /// <param name="request">A typed request record.</param>
+    /// <param name="options">Settings for this call, kept by the operation for its own requests; null uses the client's.</param>
     /// <param name="cancellationToken">Stops the submission.</param>
     /// <returns>The running operation.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
-    /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
-    /// <exception cref="LumenfallException">The service refused the request.</exception>
-    public virtual Task<ImageOperation> StartAsync(ImageRequest request, CancellationToken cancellationToken = default) =>
-        StartAsync(request, null, cancellationToken);
-
-    /// <summary>Starts a generation without waiting for the images, with settings for this call (they apply to the submit).</summary>
-    /// <param name="request">A typed request record.</param>
-    /// <param name="options">Settings for this call; null uses the client's.</param>
-    /// <param name="cancellationToken">Stops the submission.</param>
-    /// <returns>The running operation.</returns>
     /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
     /// <exception cref="LumenfallException">The service refused the request.</exception>
-    public virtual Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
+    public virtual Task<ImageOperation> StartAsync(ImageRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
         TraceAsync("start", request, options, (transport, call) => transport.StartAsync(request, call, cancellationToken), o => o.Value);
 
     /// <summary>
@@ -173,37 +155,22 @@ public partial class ImageClient
     }
 
     /// <summary>Lists the models the Lumenfall gateway offers (<c>GET /models</c>).</summary>
-    /// <param name="cancellationToken">Stops the call.</param>
-    /// <returns>The models, with every field the gateway sends.</returns>
-    /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
-    public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(CancellationToken cancellationToken = default) =>
-        ListModelsAsync(null, cancellationToken);
-
-    /// <summary>Lists the models the Lumenfall gateway offers, with settings for this call.</summary>
     /// <param name="options">Settings for this call; null uses the client's.</param>
     /// <param name="cancellationToken">Stops the call.</param>
-    /// <returns>The models.</returns>
+    /// <returns>The models, with every field the gateway sends.</returns>
+    /// <exception cref="LumenfallValidationException"><paramref name="options"/> break a rule; nothing was sent.</exception>
     /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
-    public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(RequestOptions? options, CancellationToken cancellationToken = default) =>
+    public virtual Task<IReadOnlyList<ServiceModel>> ListModelsAsync(RequestOptions? options = null, CancellationToken cancellationToken = default) =>
         WithOptionsAsync(options, (core, call) => LumenfallOf(core).ListModelsAsync(call, cancellationToken));
 
     /// <summary>Gets one model from the Lumenfall gateway (<c>GET /models/{id}</c>).</summary>
-    /// <param name="modelId">For example <c>gpt-image-2</c>.</param>
-    /// <param name="cancellationToken">Stops the call.</param>
-    /// <returns>The model.</returns>
-    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
-    /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
-    public virtual Task<ServiceModel> GetModelAsync(string modelId, CancellationToken cancellationToken = default) =>
-        GetModelAsync(modelId, null, cancellationToken);
-
-    /// <summary>Gets one model from the Lumenfall gateway, with settings for this call.</summary>
     /// <param name="modelId">For example <c>gpt-image-2</c>.</param>
     /// <param name="options">Settings for this call; null uses the client's.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The model.</returns>
     /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty or could change the URL path.</exception>
     /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
-    public virtual Task<ServiceModel> GetModelAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken = default)
+    public virtual Task<ServiceModel> GetModelAsync(string modelId, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         return WithOptionsAsync(options, (core, call) => LumenfallOf(core).GetModelAsync(modelId, call, cancellationToken));
@@ -214,21 +181,12 @@ public partial class ImageClient
     /// Its shape is not documented, so it is returned as JSON, untouched.
     /// </summary>
     /// <param name="modelId">For example <c>omnigen-v2</c>.</param>
-    /// <param name="cancellationToken">Stops the call.</param>
-    /// <returns>The schema document; the caller disposes it.</returns>
-    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty.</exception>
-    /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
-    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, CancellationToken cancellationToken = default) =>
-        GetModelSchemaAsync(modelId, null, cancellationToken);
-
-    /// <summary>Gets a model's compiled parameter schema from the Lumenfall gateway, with settings for this call.</summary>
-    /// <param name="modelId">For example <c>omnigen-v2</c>.</param>
     /// <param name="options">Settings for this call; null uses the client's.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The schema document; the caller disposes it.</returns>
     /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty or could change the URL path.</exception>
     /// <exception cref="LumenfallNotFoundException">The model does not exist or is disabled.</exception>
-    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, RequestOptions? options, CancellationToken cancellationToken = default)
+    public virtual Task<JsonDocument> GetModelSchemaAsync(string modelId, RequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         return WithOptionsAsync(options, (core, call) => LumenfallOf(core).GetModelSchemaAsync(modelId, call, cancellationToken));
@@ -236,23 +194,16 @@ public partial class ImageClient
 
     /// <summary>
     /// Asks the Lumenfall gateway what <paramref name="request"/> would cost (<c>?dryRun=true</c>): nothing is
-    /// generated or billed. The request is validated first, as for <see cref="GenerateAsync(ImageRequest, CancellationToken)"/>.
+    /// generated or billed. The request is validated first, as for <see cref="GenerateAsync"/>.
     /// </summary>
-    /// <param name="request">A Lumenfall request record.</param>
-    /// <param name="cancellationToken">Stops the call.</param>
-    /// <returns>The estimate.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
-    /// <exception cref="LumenfallValidationException">The request breaks a rule of its model; nothing was sent.</exception>
-    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, CancellationToken cancellationToken = default) =>
-        EstimateCostAsync(request, null, cancellationToken);
-
-    /// <summary>Asks the Lumenfall gateway what <paramref name="request"/> would cost, with settings for this call.</summary>
     /// <param name="request">A Lumenfall request record.</param>
     /// <param name="options">Settings for this call; null uses the client's.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     /// <returns>The estimate.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="LumenfallValidationException">The request or <paramref name="options"/> break a rule; nothing was sent.</exception>
-    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, RequestOptions? options, CancellationToken cancellationToken = default) =>
+    /// <exception cref="LumenfallException">The gateway refused or failed the call.</exception>
+    public virtual Task<CostEstimate> EstimateCostAsync(LumenfallImageRequest request, RequestOptions? options = null, CancellationToken cancellationToken = default) =>
         WithOptionsAsync(options, (core, call) =>
         {
             Prepare(core, request, call);

@@ -113,6 +113,6 @@ public class ImageClientTests
 
         public override Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status);
 
-        public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default) => Task.FromResult(Value!);
+        public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default) => Task.FromResult(Value!);
     }
 }

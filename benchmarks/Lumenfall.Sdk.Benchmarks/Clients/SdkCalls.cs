@@ -24,7 +24,7 @@ internal sealed class SdkCalls
     public async Task<Uri> UrlAsync(CancellationToken cancellationToken = default)
     {
         ImageGenerationResult result = await _client.GenerateAsync(
-            new GptImage2GenerationRequest(Prompts.Url) { ResponseFormat = ResponseFormat.Url }, cancellationToken);
+            new GptImage2GenerationRequest(Prompts.Url) { ResponseFormat = ResponseFormat.Url }, cancellationToken: cancellationToken);
         return result.Images[0].Uri!;
     }
 
@@ -32,7 +32,7 @@ internal sealed class SdkCalls
     public async Task<ReadOnlyMemory<byte>> Base64Async(string prompt, CancellationToken cancellationToken = default)
     {
         ImageGenerationResult result = await _client.GenerateAsync(
-            new GptImage2GenerationRequest(prompt) { ResponseFormat = ResponseFormat.Base64Json }, cancellationToken);
+            new GptImage2GenerationRequest(prompt) { ResponseFormat = ResponseFormat.Base64Json }, cancellationToken: cancellationToken);
         return result.Images[0].Data!.Value;
     }
 
@@ -40,7 +40,7 @@ internal sealed class SdkCalls
     public async Task<string> Base64ToFileAsync(string prompt, string path, CancellationToken cancellationToken = default)
     {
         ImageGenerationResult result = await _client.GenerateAsync(
-            new GptImage2GenerationRequest(prompt) { ResponseFormat = ResponseFormat.Base64Json }, cancellationToken);
+            new GptImage2GenerationRequest(prompt) { ResponseFormat = ResponseFormat.Base64Json }, cancellationToken: cancellationToken);
         return await result.Images[0].SaveAsync(path, cancellationToken);
     }
 
@@ -48,14 +48,14 @@ internal sealed class SdkCalls
     {
         ImageGenerationResult result = await _client.GenerateAsync(
             new GptImage2EditRequest(Prompts.Edit, [ImageInput.FromBytes(first, "image/png", "a.png"), ImageInput.FromBytes(second, "image/png", "b.png")]),
-            cancellationToken);
+            cancellationToken: cancellationToken);
         return result.Images[0].Uri!;
     }
 
     /// <summary>Submit, poll until completed, fetch the result: <see cref="ImageClient.GenerateAsync(ImageRequest, CancellationToken)"/> on a fal model.</summary>
     public async Task<Uri> FalAsync(CancellationToken cancellationToken = default)
     {
-        ImageGenerationResult result = await _client.GenerateAsync(new OmniGenV1Request(Prompts.Fal), cancellationToken);
+        ImageGenerationResult result = await _client.GenerateAsync(new OmniGenV1Request(Prompts.Fal), cancellationToken: cancellationToken);
         return result.Images[0].Uri!;
     }
 }

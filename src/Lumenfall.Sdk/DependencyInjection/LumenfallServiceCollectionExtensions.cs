@@ -20,6 +20,7 @@ public static class LumenfallServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options in code; runs last.</param>
     /// <returns>A builder exposing each service's <see cref="IHttpClientBuilder"/> for your own handlers.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The usual shape of Microsoft.Extensions registrations (AddX(configure) and AddX(configuration, configure)); the second parameter's type tells them apart.")]
     public static LumenfallBuilder AddLumenfall(this IServiceCollection services, Action<LumenfallOptions>? configure = null) =>
         Add(services, serviceKey: null, configuration: null, configure);
 
@@ -32,6 +33,7 @@ public static class LumenfallServiceCollectionExtensions
     /// <param name="configuration">The configuration root, or the <c>Lumenfall</c> section.</param>
     /// <param name="configure">Sets options in code; runs last.</param>
     /// <returns>A builder exposing each service's <see cref="IHttpClientBuilder"/>.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The usual shape of Microsoft.Extensions registrations (AddX(configure) and AddX(configuration, configure)); the second parameter's type tells them apart.")]
     public static LumenfallBuilder AddLumenfall(this IServiceCollection services, IConfiguration configuration, Action<LumenfallOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);

@@ -15,6 +15,6 @@ internal sealed class CompletedImageOperation(ImageGenerationResult result) : Im
 
     public override Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(Status);
 
-    public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default) =>
+    public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default) =>
         Task.FromResult(result);
 }

@@ -42,7 +42,7 @@ public abstract class ImageOperation
 
     /// <summary>
     /// Gets a string from which <see cref="ImageClient.ResumeOperation"/> rebuilds this operation in another
-    /// process. It holds ids and URLs, never a key. Null for an operation that cannot be resumed.
+    /// process. It holds the service, the model and the job's id: no URL, never a key. Null for an operation that cannot be resumed.
     /// </summary>
     public virtual string? RehydrationToken => null;
 
@@ -56,7 +56,7 @@ public abstract class ImageOperation
     /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>
     /// <returns>The result.</returns>
     /// <exception cref="LumenfallOperationFailedException">The operation failed or was canceled.</exception>
-    public Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
+    public Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken) =>
         WaitForCompletionAsync(null, cancellationToken);
 
     /// <summary>Waits until the operation finishes, reporting each change, and returns its result.</summary>
@@ -64,7 +64,7 @@ public abstract class ImageOperation
     /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>
     /// <returns>The result.</returns>
     /// <exception cref="LumenfallOperationFailedException">The operation failed or was canceled.</exception>
-    public abstract Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default);
+    public abstract Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Streams each change until the operation finishes; then <see cref="WaitForCompletionAsync(CancellationToken)"/> returns the result at once.</summary>
     /// <param name="cancellationToken">Stops the watching, never the remote operation.</param>

@@ -111,7 +111,7 @@ internal sealed class PolledImageOperation : ImageOperation
         return Status;
     }
 
-    public override async Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default)
+    public override async Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
         await foreach (OperationUpdate update in WatchAsync(cancellationToken).ConfigureAwait(false))
         {

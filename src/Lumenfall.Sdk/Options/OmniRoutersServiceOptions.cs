@@ -13,8 +13,8 @@ public sealed class OmniRoutersServiceOptions : ServiceOptions
     }
 
     /// <summary>
-    /// Gets or sets whether <see cref="ImageClient.GenerateAsync(ImageRequest, CancellationToken)"/> creates an async task (<c>?async=true</c>) and
-    /// polls it, instead of one synchronous call. <see cref="ImageClient.StartAsync(ImageRequest, CancellationToken)"/> always creates a task.
+    /// Gets or sets whether <see cref="ImageClient.GenerateAsync"/> creates an async task (<c>?async=true</c>) and
+    /// polls it, instead of one synchronous call. <see cref="ImageClient.StartAsync"/> always creates a task.
     /// </summary>
     public bool UseAsyncTasks { get; set { ThrowIfFrozen(); field = value; } }
 

@@ -16,7 +16,7 @@ public sealed class PollingOptions
     /// <summary>Gets or sets how much each wait grows over the last (default 2; 1 keeps it constant).</summary>
     public double BackoffMultiplier { get; set { ThrowIfFrozen(); field = value; } } = 2;
 
-    /// <summary>Gets or sets the most time <see cref="ImageClient.GenerateAsync(ImageRequest, CancellationToken)"/> waits for a queued job (default 30 minutes).</summary>
+    /// <summary>Gets or sets the most time <see cref="ImageClient.GenerateAsync"/> waits for a queued job (default 30 minutes).</summary>
     public TimeSpan OperationTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMinutes(30);
 
     /// <summary>The wait before poll number <paramref name="attempt"/> (0 is the first), at least what the service asked for.</summary>

@@ -5,9 +5,9 @@ namespace Lumenfall.Sdk;
 /// <summary>
 /// Settings for one call, over the client's: extra headers, a timeout, a retry policy and a validation level. Pass
 /// it to any <see cref="ImageClient"/> method; it applies to every HTTP request that call makes (for
-/// <see cref="ImageClient.GenerateAsync(ImageRequest, RequestOptions?, CancellationToken)"/> on a queued service, the
+/// <see cref="ImageClient.GenerateAsync"/> on a queued service, the
 /// submit and every status poll and result fetch of the wait; for
-/// <see cref="ImageClient.StartAsync(ImageRequest, RequestOptions?, CancellationToken)"/>, the submit and every later
+/// <see cref="ImageClient.StartAsync"/>, the submit and every later
 /// update, wait and cancel of the operation it returns). It is checked and copied when the call starts and travels
 /// with the call itself: work the call's code starts elsewhere (a progress callback, a handler, another client call)
 /// never inherits it. An operation rebuilt with <see cref="ImageClient.ResumeOperation(string)"/> has none.

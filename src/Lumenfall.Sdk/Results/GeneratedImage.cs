@@ -83,6 +83,7 @@ public sealed class GeneratedImage
     /// <returns>A task that completes when the image is written.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
     /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameters differ in type (a stream, a path); no call can be ambiguous.")]
     public async Task SaveAsync(Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -103,6 +104,7 @@ public sealed class GeneratedImage
     /// <returns>The path actually written.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The first parameters differ in type (a stream, a path); no call can be ambiguous.")]
     public async Task<string> SaveAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -203,7 +203,7 @@ public static class LumenfallModelFactory
 
         public override Task<ImageOperationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(_status);
 
-        public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress, CancellationToken cancellationToken = default)
+        public override Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (_status is ImageOperationStatus.Failed or ImageOperationStatus.Canceled)

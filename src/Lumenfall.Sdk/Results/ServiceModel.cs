@@ -19,7 +19,7 @@ public sealed class ServiceModel
     /// <summary>Gets when the model was added, when the service said.</summary>
     public DateTimeOffset? Created { get; init; }
 
-    /// <summary>Gets the HTTP response this model was read from (for <see cref="ImageClient.GetModelAsync(string, CancellationToken)"/>; null in a list).</summary>
+    /// <summary>Gets the HTTP response this model was read from (for <see cref="ImageClient.GetModelAsync"/>; null in a list).</summary>
     public ResponseInfo? Response { get; init; }
 
     /// <summary>Gets the owner the service names.</summary>

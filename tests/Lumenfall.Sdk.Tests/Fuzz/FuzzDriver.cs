@@ -240,43 +240,43 @@ internal static class FuzzDriver
                     1 => new OmniGenV2GenerationRequest("a fuzzed prompt") { Size = "1024x1024" },
                     _ => new Flux2DevGenerationRequest("a fuzzed prompt") { Size = "1024x1024" },
                 };
-                result = await client.GenerateAsync(generation, cancellationToken);
+                result = await client.GenerateAsync(generation, cancellationToken: cancellationToken);
                 break;
             case FuzzPath.LumenfallEdit:
-                result = await client.GenerateAsync(new GptImage2EditRequest("a fuzzed edit", [ImageInput.FromBytes(TestImages.Png, fileName: "in.png")]), cancellationToken);
+                result = await client.GenerateAsync(new GptImage2EditRequest("a fuzzed edit", [ImageInput.FromBytes(TestImages.Png, fileName: "in.png")]), cancellationToken: cancellationToken);
                 break;
             case FuzzPath.ListModels:
-                _ = await client.ListModelsAsync(cancellationToken);
+                _ = await client.ListModelsAsync(cancellationToken: cancellationToken);
                 break;
             case FuzzPath.GetModel:
-                _ = await client.GetModelAsync("omnigen-v2", cancellationToken);
+                _ = await client.GetModelAsync("omnigen-v2", cancellationToken: cancellationToken);
                 break;
             case FuzzPath.GetModelSchema:
-                using (JsonDocument schema = await client.GetModelSchemaAsync("omnigen-v2", cancellationToken))
+                using (JsonDocument schema = await client.GetModelSchemaAsync("omnigen-v2", cancellationToken: cancellationToken))
                 {
                     _ = schema.RootElement.ValueKind;
                 }
 
                 break;
             case FuzzPath.EstimateCost:
-                _ = await client.EstimateCostAsync(new Flux2DevGenerationRequest("a fuzzed prompt") { Size = "1024x1024" }, cancellationToken);
+                _ = await client.EstimateCostAsync(new Flux2DevGenerationRequest("a fuzzed prompt") { Size = "1024x1024" }, cancellationToken: cancellationToken);
                 break;
             case FuzzPath.FalSync:
             case FuzzPath.FalQueue:
             case FuzzPath.FalStatusStream:
-                result = await client.GenerateAsync(FalRequest(fuzzCase), cancellationToken);
+                result = await client.GenerateAsync(FalRequest(fuzzCase), cancellationToken: cancellationToken);
                 break;
             case FuzzPath.FalCancel:
-                ImageOperation operation = await client.StartAsync(FalRequest(fuzzCase), cancellationToken);
+                ImageOperation operation = await client.StartAsync(FalRequest(fuzzCase), cancellationToken: cancellationToken);
                 run.Phase = "cancel";
                 _ = await operation.CancelAsync(cancellationToken);
                 break;
             case FuzzPath.FalUpload:
-                _ = await client.StartAsync(FalRequest(fuzzCase), cancellationToken);
+                _ = await client.StartAsync(FalRequest(fuzzCase), cancellationToken: cancellationToken);
                 break;
             case FuzzPath.OmniRoutersSync:
             case FuzzPath.OmniRoutersAsync:
-                result = await client.GenerateAsync(new OmniImageRequest(OmniImageModel.NanoBanana2, "a fuzzed prompt") { Resolution = "1K" }, cancellationToken);
+                result = await client.GenerateAsync(new OmniImageRequest(OmniImageModel.NanoBanana2, "a fuzzed prompt") { Resolution = "1K" }, cancellationToken: cancellationToken);
                 break;
         }
 

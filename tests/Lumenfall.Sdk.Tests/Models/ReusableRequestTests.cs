@@ -70,7 +70,7 @@ public class ReusableRequestTests
         var harness = Harness();
         var edit = new GptImage2EditRequest("x", [ImageInput.FromStream(new ChunkedStream(Image), "in.png")]);
 
-        await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit, new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
+        await FluentActions.Awaiting(() => harness.Client.GenerateAsync(edit, cancellationToken: new CancellationToken(canceled: true))).Should().ThrowAsync<OperationCanceledException>();
         await harness.Client.GenerateAsync(edit);
 
         ImagePart(harness.Requests.Single()).Should().Equal(Image);

@@ -81,7 +81,7 @@ public class TypedFailureTests
         Task arrived = harness.Hang(LumenfallBase + "/models");
         using var cancel = new CancellationTokenSource();
 
-        Task<IReadOnlyList<ServiceModel>> call = harness.Client.ListModelsAsync(cancel.Token);
+        Task<IReadOnlyList<ServiceModel>> call = harness.Client.ListModelsAsync(cancellationToken: cancel.Token);
         await arrived;
         await cancel.CancelAsync();
 

@@ -378,7 +378,7 @@ public class FalTransportTests
         harness.RespondSequence(HttpMethod.Get, Status, new Reply(InQueue(1), HttpStatusCode.Accepted));
         using var cancel = new CancellationTokenSource();
 
-        Task<ImageGenerationResult> run = harness.Client.GenerateAsync(new OmniGenV1Request("x"), cancel.Token);
+        Task<ImageGenerationResult> run = harness.Client.GenerateAsync(new OmniGenV1Request("x"), cancellationToken: cancel.Token);
         await harness.Time.AdvanceToNextTimerAsync(TimeSpan.FromSeconds(5));
         await harness.Time.NextTimerAsync(d => d <= TimeSpan.FromSeconds(5));
         await cancel.CancelAsync();

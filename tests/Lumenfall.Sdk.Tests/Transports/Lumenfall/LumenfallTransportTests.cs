@@ -316,7 +316,7 @@ public class LumenfallTransportTests
         Task received = harness.Hang(Generations);
         using var cancel = new CancellationTokenSource();
 
-        Task<ImageGenerationResult> call = harness.Client.GenerateAsync(new GptImage2GenerationRequest("x"), cancel.Token);
+        Task<ImageGenerationResult> call = harness.Client.GenerateAsync(new GptImage2GenerationRequest("x"), cancellationToken: cancel.Token);
         await received;
         await cancel.CancelAsync();
 
