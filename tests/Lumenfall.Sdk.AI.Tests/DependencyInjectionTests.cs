@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Lumenfall.Sdk.AI.Tests;
 
@@ -77,9 +78,8 @@ public class DependencyInjectionTests(EmulatorFixture fixture) : IClassFixture<E
     [Fact]
     public async Task Microsoft_extensions_ai_middleware_composes_on_the_returned_builder_keyed_or_not()
     {
-        var logs = new ListLoggerProvider();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        services.AddLogging(b => b.AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
         var seen = new List<string>();
         LumenfallBuilder lumenfall = services.AddLumenfall(o =>
         {
@@ -102,7 +102,7 @@ public class DependencyInjectionTests(EmulatorFixture fixture) : IClassFixture<E
         generator.GetService<LoggingImageGenerator>().Should().NotBeNull();
         generator.GetService<OpenTelemetryImageGenerator>().Should().NotBeNull();
         generator.GetService<LumenfallImageGenerator>().Should().NotBeNull("the SDK's generator is the innermost");
-        logs.Messages.Should().Contain(m => m.Contains("GenerateAsync", StringComparison.Ordinal), "UseLogging logs each call");
+        provider.GetFakeLogCollector().GetSnapshot().Should().Contain(r => r.Message.Contains("GenerateAsync", StringComparison.Ordinal), "UseLogging logs each call");
     }
 
     private sealed class Recording(IImageGenerator inner, string name, List<string> seen) : DelegatingImageGenerator(inner)
@@ -115,33 +115,6 @@ public class DependencyInjectionTests(EmulatorFixture fixture) : IClassFixture<E
             }
 
             return base.GenerateAsync(request, options, cancellationToken);
-        }
-    }
-
-    private sealed class ListLoggerProvider : ILoggerProvider
-    {
-        public List<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ListLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (owner.Messages)
-                {
-                    owner.Messages.Add(formatter(state, exception));
-                }
-            }
         }
     }
 }

@@ -242,7 +242,7 @@ public class HostDefaultsTests
     /// <summary>A service collection with the host's defaults, <c>AddLumenfall()</c> against an emulator, and one fake clock for both.</summary>
     private sealed class Host : IAsyncDisposable
     {
-        private Host(LumenfallEmulator emulator, ServiceProvider provider, FakeTimeProvider time)
+        private Host(LumenfallEmulator emulator, ServiceProvider provider, TestClock time)
         {
             Emulator = emulator;
             Provider = provider;
@@ -253,13 +253,13 @@ public class HostDefaultsTests
 
         public ServiceProvider Provider { get; }
 
-        public FakeTimeProvider Time { get; }
+        public TestClock Time { get; }
 
         public ImageClient Client => Provider.GetRequiredService<ImageClient>();
 
         public static async Task<Host> StartAsync(Action<IHttpClientBuilder> defaults, Action<LumenfallOptions>? configure = null, Action<LumenfallBuilder>? lumenfall = null)
         {
-            var time = new FakeTimeProvider();
+            var time = new TestClock();
             LumenfallEmulator emulator = await LumenfallEmulator.StartAsync(new EmulatorOptions { MaxSide = 64, TimeProvider = time });
             var services = new ServiceCollection();
             services.AddSingleton<TimeProvider>(time);

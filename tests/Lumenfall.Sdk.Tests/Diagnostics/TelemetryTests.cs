@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using Lumenfall.Sdk.Diagnostics;
 using Lumenfall.Sdk.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using RichardSzalay.MockHttp;
 
 namespace Lumenfall.Sdk.Tests.Diagnostics;
@@ -14,15 +15,21 @@ namespace Lumenfall.Sdk.Tests.Diagnostics;
 [CollectionDefinition(nameof(ProcessWideListeners), DisableParallelization = true)]
 public sealed class ProcessWideListeners;
 
-/// <summary>Spans, metrics and logs: what they carry, and what they never carry.</summary>
+/// <summary>
+/// Spans, metrics and logs: what they carry, and what they never carry. Metrics are read with
+/// Microsoft.Extensions.Diagnostics.Testing's <see cref="MetricCollector{T}"/> and logs with its
+/// <see cref="FakeLogCollector"/>; spans with the runtime's own <see cref="ActivityListener"/> (that package has no
+/// collector for activities).
+/// </summary>
 [Collection(nameof(ProcessWideListeners))]
 public sealed class TelemetryTests : IDisposable
 {
     private const string Generations = ServiceHarness.LumenfallBase + "/images/generations";
     private readonly ConcurrentQueue<Activity> _spans = new();
-    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
     private readonly ActivityListener _activities;
-    private readonly MeterListener _meters;
+    private readonly MetricCollector<long> _retries = new(null, SdkTelemetry.Name, "lumenfall.sdk.http.retries");
+    private readonly MetricCollector<long> _outcomes = new(null, SdkTelemetry.Name, "lumenfall.sdk.operation.outcomes");
+    private readonly MetricCollector<double> _durations = new(null, SdkTelemetry.Name, "lumenfall.sdk.operation.duration");
 
     public TelemetryTests()
     {
@@ -33,19 +40,6 @@ public sealed class TelemetryTests : IDisposable
             ActivityStopped = _spans.Enqueue,
         };
         ActivitySource.AddActivityListener(_activities);
-        _meters = new MeterListener
-        {
-            InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == SdkTelemetry.Name)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _meters.Start();
     }
 
     [Fact]
@@ -73,9 +67,9 @@ public sealed class TelemetryTests : IDisposable
         attempts.Select(a => a.GetTagItem("http.response.status_code")).Should().Equal(429, 200);
         attempts.Select(a => a.GetTagItem("http.request.resend_count")).Should().Equal(0, 1);
 
-        Measurement("lumenfall.sdk.http.retries").Should().ContainSingle();
-        Measurement("lumenfall.sdk.operation.duration").Should().ContainSingle().Which.Tags["lumenfall.outcome"].Should().Be("success");
-        Measurement("lumenfall.sdk.operation.outcomes").Should().ContainSingle().Which.Tags["gen_ai.request.model"].Should().Be("flux.2-dev");
+        _retries.GetMeasurementSnapshot().Should().ContainSingle();
+        _durations.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["lumenfall.outcome"].Should().Be("success");
+        _outcomes.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["gen_ai.request.model"].Should().Be("flux.2-dev");
     }
 
     [Fact]
@@ -87,7 +81,7 @@ public sealed class TelemetryTests : IDisposable
         await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"))).Should().ThrowAsync<LumenfallContentPolicyException>();
         await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest(""))).Should().ThrowAsync<LumenfallValidationException>();
 
-        Measurement("lumenfall.sdk.operation.outcomes").Select(m => m.Tags["lumenfall.outcome"]).Should().Equal("failure", "invalid");
+        _outcomes.GetMeasurementSnapshot().Select(m => m.Tags["lumenfall.outcome"]).Should().Equal("failure", "invalid");
         _spans.Where(a => a.DisplayName == "generate_content flux.2-dev").Should().HaveCount(2).And.OnlyContain(a => a.Status == ActivityStatusCode.Error);
     }
 
@@ -96,12 +90,11 @@ public sealed class TelemetryTests : IDisposable
     {
         foreach (bool sensitive in new[] { false, true })
         {
-            var logs = new CapturingLoggerProvider();
             var mock = new MockHttpMessageHandler();
             mock.When(HttpMethod.Post, Generations).Respond(_ => ServiceHarness.Json(HttpStatusCode.OK, $$"""{ "data": [ { "b64_json": "{{TestImages.PngBase64}}" } ] }"""));
             mock.When(HttpMethod.Get, ServiceHarness.LumenfallBase + "/models").Respond(_ => ServiceHarness.Json(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "0")));
             var services = new ServiceCollection();
-            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+            services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
             services.AddLumenfall(o =>
             {
                 o.Lumenfall.ApiKey = ServiceHarness.LumenfallKey;
@@ -114,10 +107,11 @@ public sealed class TelemetryTests : IDisposable
             await client.GenerateAsync(new Flux2DevGenerationRequest("a capybara in a secret garden"));
             await FluentActions.Awaiting(() => client.ListModelsAsync()).Should().ThrowAsync<LumenfallUpstreamException>();
 
-            string all = string.Join("\n", logs.Lines);
+            IReadOnlyList<FakeLogRecord> logs = provider.GetFakeLogCollector().GetSnapshot();
+            string all = string.Join("\n", logs.Select(r => $"{r.Level}: {r.Message} {r.Exception} {string.Join(",", r.StructuredState ?? [])}"));
             all.Should().NotContain(ServiceHarness.LumenfallKey).And.NotContain(TestImages.PngBase64).And.NotContain("data:image");
-            logs.Lines.Should().Contain(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Retrying GET", StringComparison.Ordinal));
-            logs.Lines.Should().Contain(l => l.StartsWith("Debug", StringComparison.Ordinal) && l.Contains("Sending generate for flux.2-dev", StringComparison.Ordinal));
+            logs.Should().Contain(r => r.Level == LogLevel.Warning && r.Message.Contains("Retrying GET", StringComparison.Ordinal));
+            logs.Should().Contain(r => r.Level == LogLevel.Debug && r.Message.Contains("Sending generate for flux.2-dev", StringComparison.Ordinal));
             if (sensitive)
             {
                 all.Should().Contain("a capybara in a secret garden");
@@ -132,42 +126,8 @@ public sealed class TelemetryTests : IDisposable
     public void Dispose()
     {
         _activities.Dispose();
-        _meters.Dispose();
-    }
-
-    private List<(string Instrument, double Value, Dictionary<string, object?> Tags)> Measurement(string instrument) =>
-        _measurements.Where(m => m.Instrument == instrument).ToList();
-
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var copy = new Dictionary<string, object?>();
-        foreach (KeyValuePair<string, object?> tag in tags)
-        {
-            copy[tag.Key] = tag.Value;
-        }
-
-        _measurements.Enqueue((instrument.Name, value, copy));
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(Lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{logLevel}: {formatter(state, exception)} {exception}");
-        }
+        _retries.Dispose();
+        _outcomes.Dispose();
+        _durations.Dispose();
     }
 }

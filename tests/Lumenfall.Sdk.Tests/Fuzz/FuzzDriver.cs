@@ -108,7 +108,7 @@ internal sealed record FuzzOutcome(HostileCase Case, Verdict Verdict, string Pha
 /// </summary>
 internal static class FuzzDriver
 {
-    public static readonly DateTimeOffset Epoch = new FakeTimeProvider().GetUtcNow();
+    public static readonly DateTimeOffset Epoch = TestClock.Epoch;
 
     /// <summary>Wall clock one case may take before it is a hang.</summary>
     public static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(10);
@@ -121,7 +121,7 @@ internal static class FuzzDriver
     /// <summary>Runs one case from start to verdict. Call it on a thread without a synchronization context.</summary>
     public static FuzzOutcome Run(HostileCase fuzzCase, string scratch)
     {
-        var time = new FakeTimeProvider();
+        var time = new TestClock();
         var run = new FuzzRun(fuzzCase, time) { DriverThread = Environment.CurrentManagedThreadId };
         ImageClient client;
         try

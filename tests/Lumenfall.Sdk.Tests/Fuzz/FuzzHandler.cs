@@ -10,7 +10,7 @@ namespace Lumenfall.Sdk.Tests.Fuzz;
 /// The state of one running case: which step each request belongs to, how many replies each step has had, what
 /// was sent and answered, and anything the harness itself got wrong (reported apart from the SDK's failures).
 /// </summary>
-internal sealed class FuzzRun(HostileCase fuzzCase, FakeTimeProvider time)
+internal sealed class FuzzRun(HostileCase fuzzCase, TestClock time)
 {
     private readonly Dictionary<Step, int> _hostileCount = [];
     private readonly Dictionary<Step, int> _validCount = [];
@@ -21,7 +21,7 @@ internal sealed class FuzzRun(HostileCase fuzzCase, FakeTimeProvider time)
 
     public CaseContext Context { get; } = HostileResponses.ContextOf(fuzzCase);
 
-    public FakeTimeProvider Time { get; } = time;
+    public TestClock Time { get; } = time;
 
     public List<string> Transcript { get; } = [];
 

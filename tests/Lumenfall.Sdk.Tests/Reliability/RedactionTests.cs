@@ -2,6 +2,7 @@ using System.Net;
 using Lumenfall.Sdk.Tests.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using RichardSzalay.MockHttp;
 using static Lumenfall.Sdk.Tests.TestSupport.ServiceHarness;
 
@@ -105,9 +106,8 @@ public class RedactionTests
     [Fact]
     public async Task Under_a_host_no_log_state_holds_the_key()
     {
-        var sink = new CapturingLoggerProvider();
         var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(sink));
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         var mock = new MockHttpMessageHandler();
         mock.When("*").Respond("application/json", """{"data":[{"id":"m"}]}""");
         services.AddLumenfall(o => o.Lumenfall.ApiKey = LumenfallKey).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
@@ -115,53 +115,28 @@ public class RedactionTests
 
         await provider.GetRequiredService<ImageClient>().ListModelsAsync();
 
-        sink.Entries.Should().NotBeEmpty();
-        sink.Entries.Should().NotContain(e => e.Contains(LumenfallKey, StringComparison.Ordinal));
-        sink.Entries.Should().Contain(e => e.Contains("HTTP GET", StringComparison.Ordinal));
+        List<string> entries = [.. provider.GetFakeLogCollector().GetSnapshot().SelectMany(r => Texts(r.Message, r.State).Concat(r.Scopes.SelectMany(scope => Texts(null, scope))))];
+        entries.Should().NotBeEmpty();
+        entries.Should().NotContain(e => e.Contains(LumenfallKey, StringComparison.Ordinal));
+        entries.Should().Contain(e => e.Contains("HTTP GET", StringComparison.Ordinal));
     }
 
-    /// <summary>Records every log entry's formatted text and every value of its structured state, arrays expanded.</summary>
-    private sealed class CapturingLoggerProvider : ILoggerProvider
+    /// <summary>
+    /// A log entry's text and every value of its structured state or scope, arrays expanded: FakeLogRecord's own
+    /// StructuredState turns a value with ToString, so an array of header values would read "System.String[]".
+    /// </summary>
+    private static IEnumerable<string> Texts(string? message, object? state)
     {
-        public List<string> Entries { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-        public void Dispose()
+        var parts = new List<string?> { message, state?.ToString() };
+        if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
         {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
+            foreach ((string key, object? value) in pairs)
             {
-                Record(state, null);
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                Record(state, formatter(state, exception));
-
-            private void Record(object? state, string? text)
-            {
-                var parts = new List<string?> { text, state?.ToString() };
-                if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
-                {
-                    foreach ((string key, object? value) in pairs)
-                    {
-                        parts.Add(key);
-                        parts.Add(value is System.Collections.IEnumerable many and not string ? string.Join(",", many.Cast<object?>()) : value?.ToString());
-                    }
-                }
-
-                lock (owner.Entries)
-                {
-                    owner.Entries.Add(string.Join(" | ", parts));
-                }
+                parts.Add(key);
+                parts.Add(value is System.Collections.IEnumerable many and not string ? string.Join(",", many.Cast<object?>()) : value?.ToString());
             }
         }
+
+        return parts.OfType<string>();
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ServiceHarness
 
     public MockHttpMessageHandler Mock { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new();
+    public TestClock Time { get; } = new();
 
     public LumenfallOptions Options { get; } = new();
 

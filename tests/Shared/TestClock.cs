@@ -1,23 +1,29 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Lumenfall.Sdk.Testing.Fakes;
 
 /// <summary>
-/// A clock that moves only when a test calls <see cref="Advance"/>. Timers (and so <c>Task.Delay</c> and
-/// <c>CancellationTokenSource</c> timeouts created with this provider) fire in due order during the advance.
+/// The official <see cref="FakeTimeProvider"/> (Microsoft.Extensions.TimeProvider.Testing keeps the time and fires
+/// timers in due order as a test advances it), plus the one thing it does not offer and these tests need: seeing the
+/// waits the code under test arms, as it arms them (<see cref="NextTimerAsync"/>, <see cref="TimerArmed"/>,
+/// <see cref="NextDueAt"/>). With it a test waits for the SDK's poll interval, backoff or an emulator's delay to be
+/// scheduled and advances by exactly that much, instead of sleeping on real time.
 /// </summary>
-internal sealed class FakeTimeProvider : TimeProvider
+internal sealed class TestClock : FakeTimeProvider
 {
+    /// <summary>The start of every test's clock.</summary>
+    public static readonly DateTimeOffset Epoch = new(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
+
     private readonly object _gate = new();
-    private readonly List<FakeTimer> _timers = [];
-    private DateTimeOffset _now;
+    private readonly List<ObservedTimer> _timers = [];
     private readonly List<Scheduled> _scheduled = [];
     private readonly List<(Func<TimeSpan, bool> Filter, TaskCompletionSource<TimeSpan> Waiter)> _waiters = [];
     private TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public FakeTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero);
-
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    public TestClock()
+        : base(Epoch)
+    {
+    }
 
     /// <summary>Gets how many timers are waiting to fire.</summary>
     public int PendingTimers
@@ -38,24 +44,12 @@ internal sealed class FakeTimeProvider : TimeProvider
         {
             lock (_gate)
             {
-                DateTimeOffset? earliest = null;
-                foreach (FakeTimer timer in _timers)
-                {
-                    if (timer.DueAt is { } due && (earliest is null || due < earliest))
-                    {
-                        earliest = due;
-                    }
-                }
-
-                return earliest;
+                return _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt).Min();
             }
         }
     }
 
-    /// <summary>
-    /// Gets a task that completes the next time any timer is armed (created with a due time, or changed to one).
-    /// Lets a driver wait for work running off its thread without sleeping on real time.
-    /// </summary>
+    /// <summary>Gets a task that completes the next time any timer is armed (created with a due time, or changed to one).</summary>
     public Task TimerArmed
     {
         get
@@ -67,19 +61,10 @@ internal sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    public override DateTimeOffset GetUtcNow()
-    {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public override long GetTimestamp() => GetUtcNow().UtcTicks;
-
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = new FakeTimer(this, callback, state);
+        var timer = new ObservedTimer(this, callback, state);
+        timer.Inner = base.CreateTimer(static s => ((ObservedTimer)s!).Fire(), timer, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lock (_gate)
         {
             _timers.Add(timer);
@@ -90,9 +75,8 @@ internal sealed class FakeTimeProvider : TimeProvider
     }
 
     /// <summary>
-    /// Returns the due time of the next timer scheduled (since the last call) whose due time matches
-    /// <paramref name="filter"/>, waiting for one if none has been scheduled yet. Lets a test see the SDK's waits
-    /// (for example poll intervals) and advance by exactly that much.
+    /// Returns the due time of the next timer armed (since the last call) whose due time matches
+    /// <paramref name="filter"/>, waiting for one if none has been armed yet.
     /// </summary>
     public Task<TimeSpan> NextTimerAsync(Func<TimeSpan, bool> filter)
     {
@@ -119,50 +103,21 @@ internal sealed class FakeTimeProvider : TimeProvider
         return due;
     }
 
-    /// <summary>Moves the clock forward to <paramref name="target"/> (never back), firing every timer due on the way, in order.</summary>
+    /// <summary>Moves the clock forward to <paramref name="target"/> (never back), firing every timer due on the way.</summary>
     public void AdvanceTo(DateTimeOffset target)
     {
         TimeSpan by = target - GetUtcNow();
         Advance(by > TimeSpan.Zero ? by : TimeSpan.Zero);
     }
 
-    /// <summary>Moves the clock forward, firing every timer that falls due on the way, in order.</summary>
-    public void Advance(TimeSpan by)
-    {
-        DateTimeOffset target;
-        lock (_gate)
-        {
-            target = _now + by;
-        }
-
-        while (true)
-        {
-            FakeTimer? next;
-            lock (_gate)
-            {
-                next = _timers.Where(t => t.DueAt is { } due && due <= target).OrderBy(t => t.DueAt).FirstOrDefault();
-                if (next is null)
-                {
-                    _now = target;
-                    return;
-                }
-
-                _now = next.DueAt!.Value;
-                next.DueAt = next.Period > TimeSpan.Zero ? _now + next.Period : null;
-            }
-
-            next.Fire();
-        }
-    }
-
-    private void Schedule(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
+    private void Armed(ObservedTimer timer, TimeSpan dueTime, TimeSpan period)
     {
         TaskCompletionSource<TimeSpan>? waiter = null;
         TaskCompletionSource? armed = null;
         lock (_gate)
         {
             timer.Period = period == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : period;
-            timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : _now + dueTime;
+            timer.DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : GetUtcNow() + dueTime;
             foreach (Scheduled stale in _scheduled.Where(x => x.Timer == timer))
             {
                 stale.Taken = true;   // re-armed: the earlier due time no longer stands
@@ -189,7 +144,15 @@ internal sealed class FakeTimeProvider : TimeProvider
         armed?.TrySetResult();
     }
 
-    private void Remove(FakeTimer timer)
+    private void Fired(ObservedTimer timer)
+    {
+        lock (_gate)
+        {
+            timer.DueAt = timer.Period > TimeSpan.Zero ? GetUtcNow() + timer.Period : null;
+        }
+    }
+
+    private void Removed(ObservedTimer timer)
     {
         lock (_gate)
         {
@@ -201,35 +164,46 @@ internal sealed class FakeTimeProvider : TimeProvider
         }
     }
 
-    private sealed class Scheduled(TimeSpan dueTime, FakeTimer timer)
+    private sealed class Scheduled(TimeSpan dueTime, ObservedTimer timer)
     {
         public TimeSpan DueTime { get; } = dueTime;
 
-        public FakeTimer Timer { get; } = timer;
+        public ObservedTimer Timer { get; } = timer;
 
         public bool Taken { get; set; }
     }
 
-    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    /// <summary>The official timer underneath, with what it is armed for recorded on the way.</summary>
+    private sealed class ObservedTimer(TestClock owner, TimerCallback callback, object? state) : ITimer
     {
+        public ITimer Inner { get; set; } = null!;
+
         public DateTimeOffset? DueAt { get; set; }
 
         public TimeSpan Period { get; set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            owner.Schedule(this, dueTime, period);
-            return true;
+            owner.Armed(this, dueTime, period);
+            return Inner.Change(dueTime, period);
         }
 
-        public void Fire() => callback(state);
-
-        public void Dispose() => owner.Remove(this);
-
-        public ValueTask DisposeAsync()
+        public void Fire()
         {
-            Dispose();
-            return ValueTask.CompletedTask;
+            owner.Fired(this);
+            callback(state);
+        }
+
+        public void Dispose()
+        {
+            owner.Removed(this);
+            Inner.Dispose();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            owner.Removed(this);
+            await Inner.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
