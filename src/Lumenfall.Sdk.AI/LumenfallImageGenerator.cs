@@ -29,6 +29,7 @@ namespace Lumenfall.Sdk;
 /// <item><c>RawRepresentationFactory</c> may return a ready <see cref="ImageRequest"/>: it is sent as it is.</item>
 /// </list>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.Experimental("MEAI001", UrlFormat = "https://aka.ms/dotnet-extensions-warnings/{0}")]
 public sealed class LumenfallImageGenerator : IImageGenerator
 {
     /// <summary>The key, in each returned content's <see cref="AIContent.AdditionalProperties"/>, of the size sent (<c>1024x1008</c>, <c>16:9 2K</c>).</summary>
@@ -41,7 +42,7 @@ public sealed class LumenfallImageGenerator : IImageGenerator
     /// The key, in <see cref="Exception.Data"/> of an exception thrown after some of several calls succeeded, of the
     /// <see cref="ImageGenerationResult"/>s already made (and billed).
     /// </summary>
-    public const string CompletedResultsKey = "Lumenfall.CompletedResults";
+    public const string CompletedResultsKey = "lumenfall.completed_results";
 
     private readonly ImageClient _client;
 

@@ -27,7 +27,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [MemberData(nameof(Counts))]
     public async Task Count_becomes_the_models_count_parameter_or_several_calls(string model, int count, int[] perCall)
     {
-        IImageGenerator generator = fixture.Client().AsImageGenerator(model);
+        IImageGenerator generator = fixture.Client().AsIImageGenerator(model);
         int mark = fixture.Emulator.Requests.Count;
 
         ImageGenerationResponse response = await generator.GenerateImagesAsync("three owls", new ImageGenerationOptions { Count = count });
@@ -44,7 +44,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         int mark = fixture.Emulator.Requests.Count;
 
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("flux.2-dev").GenerateImagesAsync("an owl");
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("flux.2-dev").GenerateImagesAsync("an owl");
 
         response.Contents.Should().ContainSingle();
         EmulatorFixture.Body(fixture.BillableSince(mark).Single()).ContainsKey("n").Should().BeFalse();
@@ -56,7 +56,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [InlineData("omnigen-v2", 3)]
     public async Task Every_original_image_reaches_a_gateway_edit(string model, int images)
     {
-        IImageGenerator generator = fixture.Client().AsImageGenerator(model);
+        IImageGenerator generator = fixture.Client().AsIImageGenerator(model);
         int mark = fixture.Emulator.Requests.Count;
         AIContent[] originals = [.. Enumerable.Range(0, images).Select(i => new DataContent(Png, "image/png") { Name = $"in{i}.png" })];
 
@@ -72,7 +72,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [Fact]
     public async Task Data_and_uri_images_both_reach_a_fal_model_the_local_one_uploaded_first()
     {
-        IImageGenerator generator = fixture.Client().AsImageGenerator("omnigen-v1");
+        IImageGenerator generator = fixture.Client().AsIImageGenerator("omnigen-v1");
         int mark = fixture.Emulator.Requests.Count;
         AIContent[] originals = [new DataContent(Png, "image/png"), new UriContent("https://example.com/cat.png", "image/png")];
 
@@ -90,7 +90,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         int mark = fixture.Emulator.Requests.Count;
 
-        await fixture.Client().AsImageGenerator("omnirouters/Seedream:4.5").EditImagesAsync(
+        await fixture.Client().AsIImageGenerator("omnirouters/Seedream:4.5").EditImagesAsync(
             [new UriContent("https://example.com/a.png", "image/png"), new UriContent("https://example.com/b.png", "image/png")], "merge them");
 
         EmulatorFixture.Body(fixture.BillableSince(mark).Single())["images"]!.AsArray().Select(n => n!.GetValue<string>())
@@ -103,7 +103,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         int mark = fixture.Emulator.Requests.Count;
         AIContent[] originals = [.. Enumerable.Range(0, 11).Select(_ => new DataContent(Png, "image/png"))];
 
-        Func<Task> act = () => fixture.Client().AsImageGenerator("gpt-image-2").EditImagesAsync(originals, "x");
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").EditImagesAsync(originals, "x");
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().Contain(e => e.Parameter == "image" && e.Rule == ValidationRule.MaxItems);
         fixture.Since(mark).Should().BeEmpty();
@@ -112,7 +112,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [Fact]
     public async Task An_original_image_that_is_neither_data_nor_uri_is_refused_by_position()
     {
-        Func<Task> act = () => fixture.Client().AsImageGenerator("gpt-image-2").EditImagesAsync([new DataContent(Png, "image/png"), new TextContent("not an image")], "x");
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").EditImagesAsync([new DataContent(Png, "image/png"), new TextContent("not an image")], "x");
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "OriginalImages[1]");
     }
@@ -122,7 +122,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         int mark = fixture.Emulator.Requests.Count;
 
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("gpt-image-2")
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("gpt-image-2")
             .GenerateImagesAsync("a map", new ImageGenerationOptions { ResponseFormat = ImageGenerationResponseFormat.Data });
 
         EmulatorFixture.Body(fixture.BillableSince(mark).Single())["response_format"]!.GetValue<string>().Should().Be("b64_json");
@@ -137,7 +137,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         int mark = fixture.Emulator.Requests.Count;
 
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("flux.2-dev")
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("flux.2-dev")
             .GenerateImagesAsync("a map", new ImageGenerationOptions { ResponseFormat = ImageGenerationResponseFormat.Uri, MediaType = "image/jpeg" });
 
         JsonObject body = EmulatorFixture.Body(fixture.BillableSince(mark).Single());
@@ -153,7 +153,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [InlineData("omnirouters/Seedream:4.5")]
     public async Task Data_from_a_service_that_answers_with_urls_downloads_the_image(string model)
     {
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator(model)
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator(model)
             .GenerateImagesAsync("a map", new ImageGenerationOptions { ResponseFormat = ImageGenerationResponseFormat.Data, MediaType = model == "omnigen-v1" ? "image/png" : null });
 
         DataContent data = response.Contents.Should().ContainSingle().Which.Should().BeOfType<DataContent>().Subject;
@@ -164,7 +164,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [Fact]
     public async Task A_media_type_the_model_cannot_return_fails_its_validation()
     {
-        Func<Task> act = () => fixture.Client().AsImageGenerator("omnigen-v1").GenerateImagesAsync("x", new ImageGenerationOptions { MediaType = "image/webp" });
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("omnigen-v1").GenerateImagesAsync("x", new ImageGenerationOptions { MediaType = "image/webp" });
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().Contain(e => e.Parameter == "output_format" && e.Rule == ValidationRule.AllowedValues);
     }
@@ -172,7 +172,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [Fact]
     public async Task Usage_is_the_services_token_usage_summed_over_the_calls()
     {
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("gpt-image-2")
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("gpt-image-2")
             .GenerateImagesAsync("a poster of a fox", new ImageGenerationOptions { Count = 2, ImageSize = new Size(64, 32) });
 
         var results = (IReadOnlyList<ImageGenerationResult>)response.RawRepresentation!;
@@ -185,7 +185,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     [Fact]
     public async Task A_model_without_usage_reports_none()
     {
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("flux.2-dev").GenerateImagesAsync("a fox");
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("flux.2-dev").GenerateImagesAsync("a fox");
 
         response.Usage.Should().BeNull();
     }
@@ -200,7 +200,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
             AdditionalProperties = new AdditionalPropertiesDictionary { ["quality"] = "low", ["background"] = "opaque", ["x_trace"] = 7 },
         };
 
-        await fixture.Client().AsImageGenerator("flux.2-dev").GenerateImagesAsync("x", options);
+        await fixture.Client().AsIImageGenerator("flux.2-dev").GenerateImagesAsync("x", options);
 
         JsonObject body = EmulatorFixture.Body(fixture.BillableSince(mark).Single());
         body["model"]!.GetValue<string>().Should().Be("gpt-image-2");
@@ -215,7 +215,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         int mark = fixture.Emulator.Requests.Count;
         var options = new ImageGenerationOptions { AdditionalProperties = new AdditionalPropertiesDictionary { ["output_compression"] = "high" } };
 
-        Func<Task> act = () => fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "output_compression" && e.Rule == ValidationRule.ParameterType);
         fixture.Since(mark).Should().BeEmpty();
@@ -230,7 +230,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
             RawRepresentationFactory = _ => new OmniGenV2GenerationRequest("from the record") { Size = "48x40", NegativePrompt = "blur" },
         };
 
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("ignored", options);
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("ignored", options);
 
         JsonObject body = EmulatorFixture.Body(fixture.BillableSince(mark).Single());
         body["model"]!.GetValue<string>().Should().Be("omnigen-v2");
@@ -244,7 +244,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         fixture.Emulator.Faults.Add(new EmulatorFault { PathContains = "/images/generations", StatusCode = HttpStatusCode.BadRequest, Body = """{"error":{"message":"prompt refused","type":"invalid_request_error","code":"INVALID_REQUEST"}}""" });
 
-        Func<Task> act = () => fixture.Client().AsImageGenerator("omnigen-v2").GenerateImagesAsync("x");
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("omnigen-v2").GenerateImagesAsync("x");
 
         (await act.Should().ThrowAsync<LumenfallBadRequestException>()).Which.Message.Should().Contain("prompt refused");
     }
@@ -259,7 +259,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         fixture.Emulator.Configure(options);
         var client = new ImageClient(options, handler);
 
-        Func<Task> act = () => client.AsImageGenerator("gpt-image-2").GenerateImagesAsync("three", new ImageGenerationOptions { Count = 3 });
+        Func<Task> act = () => client.AsIImageGenerator("gpt-image-2").GenerateImagesAsync("three", new ImageGenerationOptions { Count = 3 });
 
         LumenfallBadRequestException thrown = (await act.Should().ThrowAsync<LumenfallBadRequestException>()).Which;
         var made = (ImageGenerationResult[])thrown.Data[LumenfallImageGenerator.CompletedResultsKey]!;
@@ -274,7 +274,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         int mark = fixture.Emulator.Requests.Count;
 
-        Func<Task> act = () => fixture.Client().AsImageGenerator(model).GenerateImagesAsync("x", new ImageGenerationOptions { Count = count });
+        Func<Task> act = () => fixture.Client().AsIImageGenerator(model).GenerateImagesAsync("x", new ImageGenerationOptions { Count = count });
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "Count" && e.Rule == ValidationRule.Maximum);
         fixture.Since(mark).Should().BeEmpty();
@@ -285,7 +285,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         var options = new ImageGenerationOptions { Count = 2, RawRepresentationFactory = _ => new OmniGenV2GenerationRequest("ready") };
 
-        Func<Task> act = () => fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
 
         (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "Count");
     }
@@ -295,8 +295,8 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         ImageClient client = fixture.Client();
 
-        Action construct = () => client.AsImageGenerator("omni-image");
-        Func<Task> overridden = () => client.AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", new ImageGenerationOptions { ModelId = "omni-image" });
+        Action construct = () => client.AsIImageGenerator("omni-image");
+        Func<Task> overridden = () => client.AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", new ImageGenerationOptions { ModelId = "omni-image" });
 
         construct.Should().Throw<ArgumentException>().WithParameterName("modelId");
         (await overridden.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "ModelId" && e.Rule == ValidationRule.ModelId);
@@ -308,7 +308,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         int mark = fixture.Emulator.Requests.Count;
         var options = new ImageGenerationOptions { ImageSize = new Size(1000, 1000), AdditionalProperties = new AdditionalPropertiesDictionary { ["size"] = "64x64" } };
 
-        ImageGenerationResponse response = await fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
+        ImageGenerationResponse response = await fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
 
         EmulatorFixture.Body(fixture.BillableSince(mark).Single())["size"]!.GetValue<string>().Should().Be("1008x1008");
         response.Contents.Single().AdditionalProperties![LumenfallImageGenerator.SizeSentKey].Should().Be("1008x1008");
@@ -321,7 +321,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         using var canceled = new CancellationTokenSource();
         await canceled.CancelAsync();
 
-        Func<Task> act = () => fixture.Client().AsImageGenerator("gpt-image-2").GenerateImagesAsync("x", null, canceled.Token);
+        Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", null, canceled.Token);
 
         await act.Should().ThrowAsync<OperationCanceledException>();
         fixture.Since(mark).Should().BeEmpty();
@@ -339,7 +339,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         EmulatorFixture.Fast(options);
         var client = new ImageClient(options, handler);
 
-        Func<Task> act = () => client.AsImageGenerator("omnigen-v1").GenerateImagesAsync("x", null, cancel.Token);
+        Func<Task> act = () => client.AsIImageGenerator("omnigen-v1").GenerateImagesAsync("x", null, cancel.Token);
 
         (await act.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cancel.Token);
         handler.Seen.Should().Contain(r => r.Method == HttpMethod.Post);   // submitted once, never again
@@ -350,7 +350,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     public void GetService_returns_the_client_the_models_descriptor_and_the_metadata()
     {
         ImageClient client = fixture.Client();
-        IImageGenerator generator = client.AsImageGenerator("gpt-image-2");
+        IImageGenerator generator = client.AsIImageGenerator("gpt-image-2");
 
         generator.GetService<ImageClient>().Should().BeSameAs(client);
         generator.GetService<ModelDescriptor>()!.Id.Should().Be("gpt-image-2");
@@ -360,9 +360,9 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         metadata.DefaultModelId.Should().Be("gpt-image-2");
         generator.GetService<LumenfallImageGenerator>().Should().BeSameAs(generator);
         generator.GetService<ImageClient>("a key").Should().BeNull();
-        client.AsImageGenerator("omnirouters/Seedream:4.5").GetService<ImageGeneratorMetadata>()!.ProviderName.Should().Be("omnirouters");
-        client.AsImageGenerator("omnigen-v1").GetService<ImageGeneratorMetadata>()!.ProviderUri.Should().Be(fixture.Emulator.FalRunEndpoint);
-        client.AsImageGenerator("omnirouters/Seedream:4.5").GetService<ModelDescriptor>().Should().BeNull();
+        client.AsIImageGenerator("omnirouters/Seedream:4.5").GetService<ImageGeneratorMetadata>()!.ProviderName.Should().Be("omnirouters");
+        client.AsIImageGenerator("omnigen-v1").GetService<ImageGeneratorMetadata>()!.ProviderUri.Should().Be(fixture.Emulator.FalRunEndpoint);
+        client.AsIImageGenerator("omnirouters/Seedream:4.5").GetService<ModelDescriptor>().Should().BeNull();
     }
 
     /// <summary>Sends over real sockets, except that a request matching a condition gets a 400 from the handler itself.</summary>

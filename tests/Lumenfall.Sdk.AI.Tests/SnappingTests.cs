@@ -48,7 +48,7 @@ public class SnappingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixt
     [MemberData(nameof(Table))]
     public async Task Each_model_receives_the_nearest_size_it_accepts_and_the_response_says_which(string model, int width, int height, string sent)
     {
-        IImageGenerator generator = fixture.Client().AsImageGenerator(model);
+        IImageGenerator generator = fixture.Client().AsIImageGenerator(model);
         int mark = fixture.Emulator.Requests.Count;
 
         ImageGenerationResponse response = await generator.GenerateImagesAsync("a lighthouse", new ImageGenerationOptions { ImageSize = new Size(width, height) });
@@ -67,7 +67,7 @@ public class SnappingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixt
     [InlineData(100, -1)]
     public async Task A_size_that_is_not_positive_is_refused_before_anything_is_sent(int width, int height)
     {
-        IImageGenerator generator = fixture.Client().AsImageGenerator("gpt-image-2");
+        IImageGenerator generator = fixture.Client().AsIImageGenerator("gpt-image-2");
         int mark = fixture.Emulator.Requests.Count;
 
         Func<Task> act = () => generator.GenerateImagesAsync("x", new ImageGenerationOptions { ImageSize = new Size(width, height) });
