@@ -60,7 +60,7 @@ public sealed class LumenfallImageGenerator : IImageGenerator
         {
             service = ModelCatalog.CreateRequest(modelId, string.Empty).Service;   // an id no request can be made for fails here, not at the first call
         }
-        catch (ArgumentException ex)
+        catch (LumenfallValidationException ex) when (ex.Rule == ValidationRule.ModelId)
         {
             throw new ArgumentException(ex.Message, nameof(modelId), ex);
         }
@@ -260,9 +260,9 @@ public sealed class LumenfallImageGenerator : IImageGenerator
         {
             return ModelCatalog.CreateRequest(modelId, prompt, images);
         }
-        catch (ArgumentException ex)
+        catch (LumenfallValidationException ex) when (ex.Rule == ValidationRule.ModelId)
         {
-            throw Invalid("ModelId", ValidationRule.ModelId, ex.Message, modelId);
+            throw Invalid("ModelId", ValidationRule.ModelId, ex.Errors[0].Message, modelId);
         }
     }
 

@@ -49,8 +49,11 @@ public static partial class ModelCatalog
     /// <param name="prompt">The prompt.</param>
     /// <param name="images">Input images; none for text-to-image.</param>
     /// <returns>A new request.</returns>
-    /// <exception cref="ArgumentException"><paramref name="modelId"/> is empty, or is <c>omni-image</c> without the OmniRouters model.</exception>
-    /// <exception cref="LumenfallValidationException">Images were given to a model that takes none (rule <c>max-items</c>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelId"/> is null or empty (the guard every method has).</exception>
+    /// <exception cref="LumenfallValidationException">
+    /// The id is <c>omni-image</c> without the OmniRouters model (rule <c>model-id</c>), or images were given to a model
+    /// that takes none (rule <c>max-items</c>): like every rule of a model, refused before anything is sent.
+    /// </exception>
     public static ImageRequest CreateRequest(string modelId, string prompt, IReadOnlyList<ImageInput>? images = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
@@ -65,8 +68,8 @@ public static partial class ModelCatalog
         {
             if (model.Service == ImageService.OmniRouters)
             {
-                throw new ArgumentException(
-                    $"{model.Id} runs several OmniRouters models: name one as {OmniRoutersPrefix}<model>, for example {OmniRoutersPrefix}{OmniImageModel.GptImage2}.", nameof(modelId));
+                throw new LumenfallValidationException(
+                    [new ValidationError("model", ValidationRule.ModelId, $"{model.Id} runs several OmniRouters models: name one as {OmniRoutersPrefix}<model>, for example {OmniRoutersPrefix}{OmniImageModel.GptImage2}")], model.Id);
             }
 
             ImageMode mode = images.Count > 0 && model.Modes.Contains(ImageMode.Edit) ? ImageMode.Edit : ImageMode.TextToImage;
@@ -95,9 +98,9 @@ public static partial class ModelCatalog
     /// <summary>Gets a model by id or alias, ignoring case.</summary>
     /// <param name="idOrAlias">For example <c>flux.2-dev</c>.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="KeyNotFoundException">No model has that id or alias; the message lists the known ids.</exception>
+    /// <exception cref="ArgumentException">No model has that id or alias (<see cref="ArgumentException.ParamName"/> is <c>idOrAlias</c>); the message lists the known ids. <see cref="TryGet"/> does not throw.</exception>
     public static ModelDescriptor Get(string idOrAlias) =>
         TryGet(idOrAlias, out ModelDescriptor? model)
             ? model
-            : throw new KeyNotFoundException($"No model '{idOrAlias}' in the catalog. Known models: {string.Join(", ", Models.Select(m => m.Id))}.");
+            : throw new ArgumentException($"No model '{idOrAlias}' in the catalog. Known models: {string.Join(", ", Models.Select(m => m.Id))}.", nameof(idOrAlias));
 }

@@ -11,5 +11,5 @@ public class LumenfallBadRequestException : LumenfallException
     }
 
     /// <summary>Gets the parameter the service blamed (its <c>param</c>), when it named one.</summary>
-    public string? Parameter { get; init; }
+    public string? ParameterName { get; internal init; }
 }

@@ -46,37 +46,37 @@ public class LumenfallException : Exception
     public override string Message => _message ?? base.Message;
 
     /// <summary>Gets the HTTP response that produced this failure (status, key-free headers, request ids), when one arrived.</summary>
-    public ResponseInfo? Response { get => _response; init => _response = value; }
+    public ResponseInfo? Response { get => _response; internal init => _response = value; }
 
     /// <summary>Gets the service this call went to, when known.</summary>
-    public ImageService? Service { get => _service; init => _service = value; }
+    public ImageService? Service { get => _service; internal init => _service = value; }
 
     /// <summary>Gets the HTTP status the service returned, or <see langword="null"/> when no response arrived.</summary>
-    public HttpStatusCode? StatusCode { get => _statusCode; init => _statusCode = value; }
+    public HttpStatusCode? StatusCode { get => _statusCode; internal init => _statusCode = value; }
 
     /// <summary>Gets the service's error code, for example <c>MODEL_NOT_FOUND</c>.</summary>
-    public string? ErrorCode { get => _errorCode; init => _errorCode = value; }
+    public string? ErrorCode { get => _errorCode; internal init => _errorCode = value; }
 
     /// <summary>Gets the service's error type, for example <c>invalid_request_error</c>.</summary>
-    public string? ErrorType { get => _errorType; init => _errorType = value; }
+    public string? ErrorType { get => _errorType; internal init => _errorType = value; }
 
     /// <summary>Gets the service's request id, when it sent one.</summary>
-    public string? RequestId { get => _requestId; init => _requestId = value; }
+    public string? RequestId { get => _requestId; internal init => _requestId = value; }
 
     /// <summary>Gets the id the SDK sent as <c>X-Client-Request-Id</c> on every attempt of this call.</summary>
-    public string? ClientRequestId { get => _clientRequestId; init => _clientRequestId = value; }
+    public string? ClientRequestId { get => _clientRequestId; internal init => _clientRequestId = value; }
 
     /// <summary>Gets how long the service asked to wait before retrying, when it said.</summary>
-    public TimeSpan? RetryAfter { get => _retryAfter; init => _retryAfter = value; }
+    public TimeSpan? RetryAfter { get => _retryAfter; internal init => _retryAfter = value; }
 
     /// <summary>Gets the start of the raw response body (at most 4 KB), for diagnosis. Never contains the API key.</summary>
-    public string? RawBody { get => _rawBody; init => _rawBody = value; }
+    public string? RawBody { get => _rawBody; internal init => _rawBody = value; }
 
     /// <summary>Gets the id of the long-running operation this failure belongs to, when it belongs to one (fal request id, OmniRouters task id).</summary>
-    public string? OperationId { get => _operationId; init => _operationId = value; }
+    public string? OperationId { get => _operationId; internal init => _operationId = value; }
 
     /// <summary>Gets the token from which <see cref="ImageClient.ResumeOperation"/> rebuilds the operation, when there is one.</summary>
-    public string? RehydrationToken { get => _rehydrationToken; init => _rehydrationToken = value; }
+    public string? RehydrationToken { get => _rehydrationToken; internal init => _rehydrationToken = value; }
 
     /// <summary>Records the operation a failure belongs to, unless it already names one.</summary>
     internal TException ForOperation<TException>(string operationId, string? rehydrationToken)

@@ -24,5 +24,5 @@ public class LumenfallUnexpectedResponseException : LumenfallException
     }
 
     /// <summary>Gets the response field that was wrong (for example <c>status_url</c> or <c>data[0]</c>), when one is to blame.</summary>
-    public string? Field { get; init; }
+    public string? Field { get; internal init; }
 }

@@ -72,7 +72,7 @@ internal static class ServiceErrors
                 429 => new LumenfallRateLimitException(message).With<LumenfallException>(details),
                 >= 500 => new LumenfallUpstreamException(message).With<LumenfallException>(details),
                 400 or 422 when error.FieldErrors.Count > 0 => new LumenfallValidationException(error.FieldErrors, message, fromService: true).With<LumenfallException>(details),
-                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { Parameter = error.Param }.With<LumenfallException>(details),
+                400 or 422 or 413 or 415 => new LumenfallBadRequestException(message) { ParameterName = error.Param }.With<LumenfallException>(details),
                 _ => new LumenfallException(message).With<LumenfallException>(details),
             },
         };

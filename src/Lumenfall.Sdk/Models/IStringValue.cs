@@ -5,7 +5,7 @@ namespace Lumenfall.Sdk;
 /// a provider value that has well-known members but never throws on a value the SDK does not know yet.
 /// </summary>
 /// <typeparam name="TSelf">The implementing value type.</typeparam>
-public interface IStringValue<TSelf>
+internal interface IStringValue<TSelf>
     where TSelf : struct, IStringValue<TSelf>
 {
     /// <summary>Gets the value exactly as it travels on the wire.</summary>

@@ -3,6 +3,9 @@ namespace Lumenfall.Sdk;
 /// <summary>What a remote cancel achieved. None of these is an error.</summary>
 public enum CancelOutcome
 {
+    /// <summary>The service answered with something the SDK does not know (also the default value: it reads as no success).</summary>
+    Unknown,
+
     /// <summary>The service accepted the cancel; a running job stops if its worker honours the signal.</summary>
     CancellationRequested,
 
@@ -14,9 +17,6 @@ public enum CancelOutcome
 
     /// <summary>The service does not know the job.</summary>
     NotFound,
-
-    /// <summary>The service answered with something the SDK does not know.</summary>
-    Unknown,
 
     /// <summary>The service has no way to cancel a job (OmniRouters); nothing was sent.</summary>
     NotSupported,

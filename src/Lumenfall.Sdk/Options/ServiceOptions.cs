@@ -7,7 +7,7 @@ public class ServiceOptions
 {
     /// <summary>Creates settings with a default endpoint.</summary>
     /// <param name="endpoint">The service's base URL.</param>
-    public ServiceOptions(Uri endpoint) => Endpoint = endpoint;
+    internal ServiceOptions(Uri endpoint) => Endpoint = endpoint;
 
     private bool _frozen;
 

@@ -146,15 +146,15 @@ public sealed class GeneratedImage
     /// <param name="cancellationToken">Stops the download.</param>
     /// <returns>The bytes (no copy for inline images) and the media type, when known.</returns>
     /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
-    public async Task<(ReadOnlyMemory<byte> Bytes, string? MediaType)> LoadAsync(CancellationToken cancellationToken = default)
+    public async Task<ImageData> LoadAsync(CancellationToken cancellationToken = default)
     {
         if (Data is { } data)
         {
-            return (data, MediaType);
+            return new ImageData(data, MediaType);
         }
 
         (byte[] bytes, string? mediaType) = await Downloader.DownloadAsync(Uri!.OriginalString, cancellationToken).ConfigureAwait(false);
-        return (bytes, ImageMediaTypes.Detect(bytes) ?? ImageMediaTypes.Normalize(mediaType) ?? MediaType);
+        return new ImageData(bytes, ImageMediaTypes.Detect(bytes) ?? ImageMediaTypes.Normalize(mediaType) ?? MediaType);
     }
 
     /// <summary>A file name stem from the service's file name or the URL, safe on every platform.</summary>

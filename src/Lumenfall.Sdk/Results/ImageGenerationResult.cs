@@ -45,7 +45,11 @@ public sealed class ImageGenerationResult
     /// <summary>Gets token usage, for token-priced models.</summary>
     public ImageUsage? Usage { get; init; }
 
-    /// <summary>Gets the model the service names in its response (Lumenfall <c>metadata.model</c> or <c>X-Lumenfall-Model</c>).</summary>
+    /// <summary>
+    /// Gets the model the service names in its response (Lumenfall <c>metadata.model</c> or <c>X-Lumenfall-Model</c>):
+    /// <see cref="ModelId"/> is the model asked for, this the gateway's name for it, <see cref="ExecutedModel"/> the
+    /// provider's model that ran.
+    /// </summary>
     public string? ResponseModel { get; init; }
 
     /// <summary>Gets the provider-qualified model that ran, for example <c>fal/omnigen-v2</c>.</summary>
@@ -54,8 +58,8 @@ public sealed class ImageGenerationResult
     /// <summary>Gets the provider that ran the request, for example <c>fal</c> (Lumenfall <c>metadata.provider</c> or <c>X-Lumenfall-Provider</c>).</summary>
     public string? Provider { get; init; }
 
-    /// <summary>Gets the provider's display name, for example <c>Google Vertex AI</c>.</summary>
-    public string? ProviderName { get; init; }
+    /// <summary>Gets the display name of <see cref="Provider"/>, for example <c>Google Vertex AI</c> for <c>vertex</c>.</summary>
+    public string? ProviderDisplayName { get; init; }
 
     /// <summary>Gets what the request cost, when the service said.</summary>
     public decimal? Cost { get; init; }
@@ -69,7 +73,10 @@ public sealed class ImageGenerationResult
     /// <summary>Gets the prompt the service reports having used (fal <c>prompt</c>).</summary>
     public string? Prompt { get; init; }
 
-    /// <summary>Gets the service's timings in seconds by name (fal <c>timings</c>, for example <c>inference</c>).</summary>
+    /// <summary>
+    /// Gets the timings the app's output reports, in seconds by name (fal's output <c>timings</c>, for example
+    /// <c>inference</c>); <see cref="Metrics"/> are the queue's own measurements of the job.
+    /// </summary>
     public IReadOnlyDictionary<string, double>? Timings { get; init; }
 
     /// <summary>Gets the HTTP response the result was read from (status, key-free headers, request ids).</summary>

@@ -17,7 +17,7 @@ public sealed class ResponseInfo
     /// <param name="clientRequestId">The <c>X-Client-Request-Id</c> the SDK sent.</param>
     public ResponseInfo(HttpStatusCode status, IReadOnlyDictionary<string, IReadOnlyList<string>>? headers = null, string? requestId = null, string? clientRequestId = null)
     {
-        Status = status;
+        StatusCode = status;
         _headers = headers is null
             ? new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, IReadOnlyList<string>>(headers, StringComparer.OrdinalIgnoreCase);
@@ -27,7 +27,7 @@ public sealed class ResponseInfo
 
     private ResponseInfo(HttpStatusCode status, HttpResponseMessage response, string? requestId, string? clientRequestId, string? apiKey)
     {
-        Status = status;
+        StatusCode = status;
         RequestId = requestId;
         ClientRequestId = clientRequestId;
         _source = (response.Headers, response.Content.Headers, apiKey);
@@ -38,7 +38,7 @@ public sealed class ResponseInfo
     private (HttpResponseHeaders Response, HttpContentHeaders Content, string? ApiKey)? _source;
 
     /// <summary>Gets the HTTP status.</summary>
-    public HttpStatusCode Status { get; }
+    public HttpStatusCode StatusCode { get; }
 
     /// <summary>Gets the response and content headers by name, looked up without regard to case; never the API key.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers => _headers ??= Copy(_source!.Value);
@@ -55,7 +55,7 @@ public sealed class ResponseInfo
     public string? Header(string name) => Headers.TryGetValue(name, out IReadOnlyList<string>? values) && values.Count > 0 ? values[0] : null;
 
     /// <inheritdoc />
-    public override string ToString() => $"{(int)Status} {Status}{(RequestId is null ? string.Empty : ", request id " + RequestId)}";
+    public override string ToString() => $"{(int)StatusCode} {StatusCode}{(RequestId is null ? string.Empty : ", request id " + RequestId)}";
 
     /// <summary>Describes <paramref name="response"/>, with every header value holding <paramref name="apiKey"/> redacted.</summary>
     internal static ResponseInfo From(HttpResponseMessage response, string? clientRequestId, string? apiKey) =>

@@ -28,7 +28,7 @@ public class ModelCatalogTests
     public void An_unknown_model_names_the_known_ones()
     {
         ModelCatalog.TryGet("dall-e-9", out _).Should().BeFalse();
-        FluentActions.Invoking(() => ModelCatalog.Get("dall-e-9")).Should().Throw<KeyNotFoundException>()
+        FluentActions.Invoking(() => ModelCatalog.Get("dall-e-9")).Should().Throw<ArgumentException>()
             .WithMessage("*dall-e-9*gpt-image-2*");
     }
 

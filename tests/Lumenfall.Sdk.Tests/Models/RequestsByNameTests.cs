@@ -58,7 +58,10 @@ public class RequestsByNameTests
     {
         Action act = () => ModelCatalog.CreateRequest("omni-image", "x");
 
-        act.Should().Throw<ArgumentException>().WithParameterName("modelId").Which.Message.Should().Contain("omnirouters/");
+        LumenfallValidationException error = act.Should().Throw<LumenfallValidationException>().Which;
+        (error.ParameterName, error.Rule).Should().Be(("model", ValidationRule.ModelId));
+        error.Message.Should().Contain("omnirouters/");
+        FluentActions.Invoking(() => ModelCatalog.CreateRequest(" ", "x")).Should().Throw<ArgumentException>().WithParameterName("modelId");
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public class RawResponseTests
         ImageGenerationResult result = await harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x"));
 
         ResponseInfo response = result.Response!;
-        (response.Status, response.RequestId, response.ClientRequestId).Should().Be((HttpStatusCode.OK, "req_1", result.ClientRequestId));
+        (response.StatusCode, response.RequestId, response.ClientRequestId).Should().Be((HttpStatusCode.OK, "req_1", result.ClientRequestId));
         response.Header("x-ratelimit-remaining").Should().Be("41");
         response.Header("Content-Type").Should().StartWith("application/json");
         response.Header("X-Echo").Should().Be("key=***");
@@ -32,7 +32,7 @@ public class RawResponseTests
 
         LumenfallException error = (await FluentActions.Awaiting(() => harness.Client.ListModelsAsync()).Should().ThrowAsync<LumenfallRateLimitException>()).Which;
 
-        (error.Response!.Status, error.Response.RequestId, error.Response.Header("Retry-After")).Should().Be((HttpStatusCode.TooManyRequests, "req_2", "7"));
+        (error.Response!.StatusCode, error.Response.RequestId, error.Response.Header("Retry-After")).Should().Be((HttpStatusCode.TooManyRequests, "req_2", "7"));
     }
 
     [Fact]

@@ -221,7 +221,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             ResponseModel = Text(metadata?.Model) ?? Header(response, "X-Lumenfall-Model"),
             ExecutedModel = Text(metadata?.ExecutedModel),
             Provider = Text(metadata?.Provider) ?? Header(response, "X-Lumenfall-Provider"),
-            ProviderName = Text(metadata?.ProviderName),
+            ProviderDisplayName = Text(metadata?.ProviderName),
             Cost = metadata?.Cost,
             CostCurrency = Text(metadata?.CostCurrency),
         };

@@ -56,7 +56,7 @@ public class LumenfallErrorTests
         LumenfallBadRequestException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x")))
             .Should().ThrowAsync<LumenfallBadRequestException>()).Which;
 
-        error.Parameter.Should().Be("style");
+        error.ParameterName.Should().Be("style");
         error.ErrorType.Should().Be("invalid_request_error");
         error.Message.Should().Be("Lumenfall returned 400 INVALID_REQUEST: Unknown parameter");
     }

@@ -176,7 +176,7 @@ public class LumenfallTransportTests
         result.ClientRequestId.Should().Be(harness.Requests.Single().Headers["X-Client-Request-Id"]);
         result.Created.Should().Be(DateTimeOffset.FromUnixTimeSeconds(1702345678));
         result.Size.Should().Be("1024x1024");
-        (result.ResponseModel, result.ExecutedModel, result.Provider, result.ProviderName).Should().Be(("omnigen-v2", "fal/omnigen-v2", "fal", "fal.ai"));
+        (result.ResponseModel, result.ExecutedModel, result.Provider, result.ProviderDisplayName).Should().Be(("omnigen-v2", "fal/omnigen-v2", "fal", "fal.ai"));
         (result.Cost, result.CostCurrency).Should().Be((0.15m, "USD"));
         GeneratedImage image = result.Images.Should().ContainSingle().Subject;
         image.Uri.Should().Be(new Uri("https://media.lumenfall.ai/abc123.png"));

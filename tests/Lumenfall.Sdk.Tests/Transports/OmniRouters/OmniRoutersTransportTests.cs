@@ -201,7 +201,7 @@ public class OmniRoutersTransportTests
         LumenfallException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new OmniImageRequest("Foo", "x")))
             .Should().ThrowAsync<LumenfallException>()).Which;
 
-        error.Should().BeOfType<LumenfallBadRequestException>().Which.Parameter.Should().Be("model");
+        error.Should().BeOfType<LumenfallBadRequestException>().Which.ParameterName.Should().Be("model");
         (error.ErrorCode, error.ErrorType, error.Service).Should().Be(("invalid_parameter", "new_api_error", ImageService.OmniRouters));
     }
 
