@@ -48,6 +48,8 @@ internal static class RecordEmitter
             EmitProperty(w, p);
         }
 
+        EmitListValueSemantics(w, mode.RecordName, properties, hasBase: true);
+
         w.Line();
         w.Line("/// <inheritdoc />");
         w.Line("[JsonIgnore]");
@@ -130,6 +132,8 @@ internal static class RecordEmitter
             EmitProperty(w, p);
         }
 
+        EmitListValueSemantics(w, type, properties, hasBase: false);
+
         w.Line();
         w.Doc("summary", "Checks this object's rules, naming each parameter by its path.");
         w.Doc("param", "Collects broken rules.", "name=\"validator\"");
@@ -141,6 +145,64 @@ internal static class RecordEmitter
         }
 
         w.Close();
+        w.Close();
+    }
+
+    private static bool IsList(PropertySpec p) => p.Kind is PropertyKind.StringList or PropertyKind.ImageInputList or PropertyKind.ObjectList;
+
+    /// <summary>
+    /// For a record with list parameters: a copy constructor that gives a <c>with</c> copy lists of its own, and equality
+    /// and a hash that compare the lists' items (a record's own would compare list references).
+    /// </summary>
+    private static void EmitListValueSemantics(CodeWriter w, string type, List<PropertySpec> properties, bool hasBase)
+    {
+        if (!properties.Any(IsList))
+        {
+            return;
+        }
+
+        w.Line();
+        w.Doc("summary", "Copies a record for <c>with</c>: the copy gets lists of its own.");
+        w.Doc("param", "The record copied.", "name=\"original\"");
+        w.Line("[SetsRequiredMembers]");
+        w.Open($"private {type}({type} original){(hasBase ? "\n        : base(original)" : string.Empty)}");
+        foreach (PropertySpec p in properties)
+        {
+            w.Line(IsList(p)
+                ? $"{p.CSharpName} = RecordLists.Copy(original.{p.CSharpName})!;"
+                : $"{p.CSharpName} = original.{p.CSharpName};");
+        }
+
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Open($"public bool Equals({type}? other)");
+        var terms = new List<string> { "other is not null" };
+        if (hasBase)
+        {
+            terms.Add("base.Equals(other)");
+        }
+
+        terms.AddRange(properties.Select(p => IsList(p)
+            ? $"RecordLists.Equal({p.CSharpName}, other.{p.CSharpName})"
+            : $"Equals({p.CSharpName}, other.{p.CSharpName})"));
+        w.Line($"return ReferenceEquals(this, other) || ({string.Join("\n            && ", terms)});");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Open("public override int GetHashCode()");
+        w.Line("var hash = new HashCode();");
+        if (hasBase)
+        {
+            w.Line("hash.Add(base.GetHashCode());");
+        }
+
+        foreach (PropertySpec p in properties)
+        {
+            w.Line(IsList(p) ? $"hash.Add(RecordLists.Hash({p.CSharpName}));" : $"hash.Add({p.CSharpName});");
+        }
+
+        w.Line("return hash.ToHashCode();");
         w.Close();
     }
 

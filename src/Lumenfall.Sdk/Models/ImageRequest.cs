@@ -27,6 +27,22 @@ public abstract record ImageRequest
         Validation = original.Validation;
     }
 
+    /// <summary>
+    /// Whether two requests are equal: the same record type, parameters, validation level and additional properties,
+    /// compared by their JSON (none and an empty set are the same, so reading <see cref="AdditionalProperties"/>
+    /// changes nothing).
+    /// </summary>
+    /// <param name="other">The other request.</param>
+    /// <returns>Whether they are equal.</returns>
+    public virtual bool Equals(ImageRequest? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && EqualityContract == other.EqualityContract && Validation == other.Validation
+            && JsonNode.DeepEquals(_additionalProperties is { Count: > 0 } mine ? mine : null, other._additionalProperties is { Count: > 0 } theirs ? theirs : null));
+
+    /// <inheritdoc />
+    public override int GetHashCode() =>
+        HashCode.Combine(EqualityContract, Validation, _additionalProperties?.Count ?? 0);
+
     /// <summary>Gets the catalog id of the model this request is for, for example <c>gpt-image-2</c>.</summary>
     [JsonIgnore]
     public abstract string ModelId { get; }

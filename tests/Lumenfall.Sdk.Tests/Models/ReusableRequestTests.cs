@@ -87,4 +87,39 @@ public class ReusableRequestTests
 
         original.AdditionalProperties.ToJsonString().Should().Be("""{"extra":{"a":1}}""");
     }
+
+    [Fact]
+    public void Reading_additional_properties_changes_neither_equality_nor_hash()
+    {
+        var read = new GptImage2GenerationRequest("x") { Size = "1024x1024" };
+        var untouched = new GptImage2GenerationRequest("x") { Size = "1024x1024" };
+        int hash = read.GetHashCode();
+
+        _ = read.AdditionalProperties.Count;
+
+        read.Should().Be(untouched);
+        read.GetHashCode().Should().Be(hash).And.Be(untouched.GetHashCode());
+        read.AdditionalProperties["quality"] = "auto";
+        read.Should().NotBe(untouched, "a parameter that is really there does count");
+        untouched.AdditionalProperties["quality"] = "auto";
+        read.Should().Be(untouched, "additional properties compare by their JSON, not by reference");
+    }
+
+    [Fact]
+    public void A_with_copy_gets_its_own_image_list_and_equals_the_original_until_one_changes()
+    {
+        ImageInput cat = ImageInput.FromUrl("https://example.com/cat.png");
+        var original = new GptImage2EditRequest("x", [cat]);
+
+        GptImage2EditRequest copy = original with { };
+        copy.Should().Be(original).And.NotBeSameAs(original);
+        copy.GetHashCode().Should().Be(original.GetHashCode());
+        copy.Images.Should().NotBeSameAs(original.Images);
+
+        copy.Images.Add(ImageInput.FromUrl("https://example.com/hat.png"));
+
+        original.Images.Should().ContainSingle("adding an image to the copy never changes the original");
+        copy.Should().NotBe(original);
+        new GptImage2EditRequest("x", [cat]).Should().Be(original, "the same images in the same order are equal lists");
+    }
 }

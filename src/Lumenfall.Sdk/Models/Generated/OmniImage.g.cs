@@ -152,6 +152,53 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     [JsonPropertyName("input_region")]
     public OmniImageInputRegion? InputRegion { get; set; }
 
+    /// <summary>Copies a record for <c>with</c>: the copy gets lists of its own.</summary>
+    /// <param name="original">The record copied.</param>
+    [SetsRequiredMembers]
+    private OmniImageRequest(OmniImageRequest original)
+        : base(original)
+    {
+        Model = original.Model;
+        Prompt = original.Prompt;
+        Resolution = original.Resolution;
+        AspectRatio = original.AspectRatio;
+        Images = RecordLists.Copy(original.Images)!;
+        Quality = original.Quality;
+        ImageCount = original.ImageCount;
+        InputRegion = original.InputRegion;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(OmniImageRequest? other)
+    {
+        return ReferenceEquals(this, other) || (other is not null
+            && base.Equals(other)
+            && Equals(Model, other.Model)
+            && Equals(Prompt, other.Prompt)
+            && Equals(Resolution, other.Resolution)
+            && Equals(AspectRatio, other.AspectRatio)
+            && RecordLists.Equal(Images, other.Images)
+            && Equals(Quality, other.Quality)
+            && Equals(ImageCount, other.ImageCount)
+            && Equals(InputRegion, other.InputRegion));
+    }
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(base.GetHashCode());
+        hash.Add(Model);
+        hash.Add(Prompt);
+        hash.Add(Resolution);
+        hash.Add(AspectRatio);
+        hash.Add(RecordLists.Hash(Images));
+        hash.Add(Quality);
+        hash.Add(ImageCount);
+        hash.Add(InputRegion);
+        return hash.ToHashCode();
+    }
+
     /// <inheritdoc />
     [JsonIgnore]
     public override string ModelId => "omni-image";
