@@ -19,7 +19,7 @@ await using ServiceProvider provider = services.BuildServiceProvider();
 ImageClient hosted = provider.GetRequiredService<ImageClient>();
 
 // 3. A queued fal job: started, then followed through its rehydration token as another process would.
-ImageOperation started = await hosted.StartAsync(new OmniGenV1Request("a red fox in snow") { ImageSize = new ImageSize(64, 64) });
+ImageOperation started = await hosted.StartAsync(new OmniGenV1Request("a red fox in snow") { Size = new ImageSize(64, 64) });
 ImageGenerationResult queued = await hosted.ResumeOperation(started.RehydrationToken!).WaitForCompletionAsync();
 Console.WriteLine($"fal queue ({started.Id}): {await queued.Images[0].SaveAsync(Path.Combine(folder, "queued"))}");
 

@@ -17,7 +17,7 @@ ImageGenerationResult flux = await client.GenerateAsync(new Flux2DevGenerationRe
 Console.WriteLine($"flux.2-dev → {await flux.Images[0].SaveAsync("quickstart-flux")} (request {flux.RequestId})");
 
 // fal.ai: OmniGen v1 through the queue.
-ImageGenerationResult omnigen = await client.GenerateAsync(new OmniGenV1Request("neon words 'Omni Gen' in a future city") { ImageSize = ImageSize.Landscape16x9 });
+ImageGenerationResult omnigen = await client.GenerateAsync(new OmniGenV1Request("neon words 'Omni Gen' in a future city") { Size = ImageSize.Landscape16x9 });
 Console.WriteLine($"omnigen-v1 → {await omnigen.Images[0].SaveAsync("quickstart-omnigen")} (seed {omnigen.Seed})");
 
 // OmniRouters: Omni-Image with Nano-Banana2.

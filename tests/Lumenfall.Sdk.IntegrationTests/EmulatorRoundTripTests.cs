@@ -19,8 +19,8 @@ public class EmulatorRoundTripTests(EmulatorFixture fixture) : IClassFixture<Emu
         { "gpt-image-2 edit with mask", () => new GptImage2EditRequest("new sky", [ImageInput.FromBytes(Png)]) { Mask = ImageInput.FromBytes(Png), Size = "32x32" }, "png", 32, 32 },
         { "flux.2-dev generation", () => new Flux2DevGenerationRequest("a bookstore") { AspectRatio = AspectRatio.Landscape16x9, OutputFormat = OutputFormat.Jpeg }, "jpeg", 256, 144 },
         { "flux.2-dev edit", () => new Flux2DevEditRequest("warmer light", [ImageInput.FromBytes(Png)]) { Size = "48x48" }, "png", 48, 48 },
-        { "omnigen-v1 queue", () => new OmniGenV1Request("neon words") { ImageSize = new ImageSize(80, 40), OutputFormat = OutputFormat.Png, Seed = 9_007_199_254_740_993 }, "png", 80, 40 },
-        { "omnigen-v1 sync", () => new OmniGenV1Request("neon words") { Submit = new FalSubmitOptions { Mode = FalExecutionMode.Sync }, ImageSize = ImageSize.Square }, "jpeg", 256, 256 },
+        { "omnigen-v1 queue", () => new OmniGenV1Request("neon words") { Size = new ImageSize(80, 40), OutputFormat = OutputFormat.Png, Seed = 9_007_199_254_740_993 }, "png", 80, 40 },
+        { "omnigen-v1 sync", () => new OmniGenV1Request("neon words") { Submit = new FalSubmitOptions { Mode = FalExecutionMode.Sync }, Size = ImageSize.Square }, "jpeg", 256, 256 },
         { "omni-image sync", () => new OmniImageRequest(OmniImageModel.Seedream45, "a cat") { Resolution = "1K", AspectRatio = "2:1" }, "png", 256, 128 },
     };
 
@@ -129,7 +129,7 @@ public class EmulatorRoundTripTests(EmulatorFixture fixture) : IClassFixture<Emu
     {
         ImageClient client = fixture.Client();
 
-        await client.GenerateAsync(new OmniGenV1Request("<img><|image_1|></img> in space") { InputImages = [ImageInput.FromBytes(Png, fileName: "cat.png")] });
+        await client.GenerateAsync(new OmniGenV1Request("<img><|image_1|></img> in space") { Images = [ImageInput.FromBytes(Png, fileName: "cat.png")] });
 
         Emulator.Requests.Should().Contain(r => r.Path == "/fal-rest/storage/upload/initiate" && r.Authorization == "Key");
         Emulator.Requests.Should().Contain(r => r.Method == "PUT" && r.Path.StartsWith("/fal-storage/", StringComparison.Ordinal));

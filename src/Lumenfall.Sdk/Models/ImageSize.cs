@@ -42,10 +42,10 @@ public readonly record struct ImageSize
     public static ImageSize Square { get; } = new("square");
 
     /// <summary>fal preset <c>portrait_4_3</c> (768×1024).</summary>
-    public static ImageSize Portrait4x3 { get; } = new("portrait_4_3");
+    public static ImageSize Portrait3x4 { get; } = new("portrait_4_3");
 
     /// <summary>fal preset <c>portrait_16_9</c> (576×1024).</summary>
-    public static ImageSize Portrait16x9 { get; } = new("portrait_16_9");
+    public static ImageSize Portrait9x16 { get; } = new("portrait_16_9");
 
     /// <summary>fal preset <c>landscape_4_3</c> (1024×768).</summary>
     public static ImageSize Landscape4x3 { get; } = new("landscape_4_3");

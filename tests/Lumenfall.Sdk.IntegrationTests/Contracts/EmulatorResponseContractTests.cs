@@ -31,15 +31,15 @@ public class EmulatorResponseContractTests(ContractEmulatorFixture fixture, ITes
 
     private static readonly Dictionary<string, FalScenario> FalScenarios = new(StringComparer.Ordinal)
     {
-        ["queue, polled (seed full example)"] = new(null, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { ImageSize = ImageSize.SquareHd, NumInferenceSteps = 50, GuidanceScale = 3, ImgGuidanceScale = 1.6, NumImages = 1, EnableSafetyChecker = true, OutputFormat = OutputFormat.Jpeg }),
+        ["queue, polled (seed full example)"] = new(null, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { Size = ImageSize.SquareHd, NumInferenceSteps = 50, GuidanceScale = 3, ImgGuidanceScale = 1.6, ImageCount = 1, EnableSafetyChecker = true, OutputFormat = OutputFormat.Jpeg }),
             EmulatorReplies.QueueStatus, EmulatorReplies.OmnigenV1Output),
-        ["queue, polled with logs, four png images"] = new(o => o.Fal.IncludeLogs = true, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { ImageSize = new ImageSize(80, 40), NumImages = 4, OutputFormat = OutputFormat.Png, Seed = 9_007_199_254_740_993 }),
+        ["queue, polled with logs, four png images"] = new(o => o.Fal.IncludeLogs = true, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { Size = new ImageSize(80, 40), ImageCount = 4, OutputFormat = OutputFormat.Png, Seed = 9_007_199_254_740_993 }),
             EmulatorReplies.QueueStatus, EmulatorReplies.OmnigenV1Output),
-        ["queue, status stream"] = new(o => o.Fal.UseStatusStream = true, (client, _) => client.GenerateAsync(new OmniGenV1Request("streamed") { ImageSize = new ImageSize(64, 48) }),
+        ["queue, status stream"] = new(o => o.Fal.UseStatusStream = true, (client, _) => client.GenerateAsync(new OmniGenV1Request("streamed") { Size = new ImageSize(64, 48) }),
             EmulatorReplies.QueueStatus, EmulatorReplies.OmnigenV1Output),
-        ["queue, status stream with logs"] = new(o => { o.Fal.UseStatusStream = true; o.Fal.IncludeLogs = true; }, (client, _) => client.GenerateAsync(new OmniGenV1Request("streamed") { ImageSize = ImageSize.Landscape16x9 }),
+        ["queue, status stream with logs"] = new(o => { o.Fal.UseStatusStream = true; o.Fal.IncludeLogs = true; }, (client, _) => client.GenerateAsync(new OmniGenV1Request("streamed") { Size = ImageSize.Landscape16x9 }),
             EmulatorReplies.QueueStatus, EmulatorReplies.OmnigenV1Output),
-        ["sync run"] = new(o => o.Fal.Mode = FalExecutionMode.Sync, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { ImageSize = ImageSize.Square }),
+        ["sync run"] = new(o => o.Fal.Mode = FalExecutionMode.Sync, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { Size = ImageSize.Square }),
             EmulatorReplies.OmnigenV1Output),
         ["queue, canceled while queued"] = new(null, CancelWhileQueuedAsync, EmulatorReplies.QueueStatus, EmulatorReplies.CancelResponse),
         ["queue, job that fails"] = new(null, FailingJobAsync, EmulatorReplies.QueueStatus),
@@ -93,7 +93,7 @@ public class EmulatorResponseContractTests(ContractEmulatorFixture fixture, ITes
     public async Task The_emulators_fal_status_logs_are_a_list_where_the_published_QueueStatus_declares_an_object()
     {
         using var recorder = new ResponseRecorder();
-        await fixture.Client(recorder, o => o.Fal.IncludeLogs = true).GenerateAsync(new OmniGenV1Request("logged") { ImageSize = new ImageSize(64, 48) });
+        await fixture.Client(recorder, o => o.Fal.IncludeLogs = true).GenerateAsync(new OmniGenV1Request("logged") { Size = new ImageSize(64, 48) });
         SchemaContract contract = await PublishedSchemas.FalQueueStatus;
 
         List<ReplyDocument> withLogs = [.. EmulatorReplies.Documents(recorder.Responses).Where(d => d.Json["logs"] is not null)];
@@ -127,7 +127,7 @@ public class EmulatorResponseContractTests(ContractEmulatorFixture fixture, ITes
 
     private static async Task CancelWhileQueuedAsync(ImageClient client, LumenfallEmulator emulator)
     {
-        ImageOperation operation = await client.StartAsync(new OmniGenV1Request("cancel me") { ImageSize = new ImageSize(64, 48) });
+        ImageOperation operation = await client.StartAsync(new OmniGenV1Request("cancel me") { Size = new ImageSize(64, 48) });
         (await operation.CancelAsync()).Should().Be(CancelOutcome.CancellationRequested);
         await operation.UpdateStatusAsync();
     }
@@ -135,7 +135,7 @@ public class EmulatorResponseContractTests(ContractEmulatorFixture fixture, ITes
     private static async Task FailingJobAsync(ImageClient client, LumenfallEmulator emulator)
     {
         emulator.Faults.FailNextJob("CUDA out of memory");
-        await FluentActions.Awaiting(() => client.GenerateAsync(new OmniGenV1Request("doomed") { ImageSize = new ImageSize(64, 48) }))
+        await FluentActions.Awaiting(() => client.GenerateAsync(new OmniGenV1Request("doomed") { Size = new ImageSize(64, 48) }))
             .Should().ThrowAsync<LumenfallOperationFailedException>();
     }
 

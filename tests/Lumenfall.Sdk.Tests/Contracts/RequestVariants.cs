@@ -33,11 +33,11 @@ internal static class RequestVariants
         ("required parameters", () => new OmniGenV1Request("Neon words over a future city")),
         ("full example", () => new OmniGenV1Request("Neon words over a future city")
         {
-            ImageSize = ImageSize.SquareHd,
+            Size = ImageSize.SquareHd,
             NumInferenceSteps = 50,
             GuidanceScale = 3,
             ImgGuidanceScale = 1.6,
-            NumImages = 1,
+            ImageCount = 1,
             EnableSafetyChecker = true,
             OutputFormat = OutputFormat.Jpeg,
         }));

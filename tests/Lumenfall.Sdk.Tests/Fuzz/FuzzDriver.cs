@@ -301,7 +301,7 @@ internal static class FuzzDriver
 
     private static OmniGenV1Request FalRequest(HostileCase fuzzCase) => new("a fuzzed prompt with <img><|image_1|></img>")
     {
-        InputImages = fuzzCase.UploadLocalImage
+        Images = fuzzCase.UploadLocalImage
             ? [ImageInput.FromBytes(TestImages.Png, fileName: "in.png")]
             : [ImageInput.FromUrl("https://example.com/in.png")],
     };

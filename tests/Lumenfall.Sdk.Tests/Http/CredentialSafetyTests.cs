@@ -112,7 +112,7 @@ public class CredentialSafetyTests
         harness.Respond(HttpMethod.Put, "https://fal.run/upload-here/1", "{}");
         harness.Respond(HttpMethod.Post, "https://fal.run/fal-ai/omnigen-v1", """{"images":[{"url":"https://v3.fal.media/out.png"}]}""");
 
-        await harness.Client.GenerateAsync(new OmniGenV1Request("<img><|image_1|></img> x") { InputImages = [ImageInput.FromBytes(TestImages.Png, "image/png", "in.png")] });
+        await harness.Client.GenerateAsync(new OmniGenV1Request("<img><|image_1|></img> x") { Images = [ImageInput.FromBytes(TestImages.Png, "image/png", "in.png")] });
 
         harness.Requests.Select(r => (r.Method.Method, r.Uri.AbsolutePath, r.Authorization)).Should().Equal(
             ("POST", "/storage/upload/initiate", "Key " + FalKey),

@@ -83,21 +83,21 @@ public class RequestValidationTests
 
         // ---- OmniGen v1 (fal) ----
         { "omnigen-v1 minimal", () => new OmniGenV1Request("x"), null, null },
-        { "omnigen-v1 num_images 4", () => new OmniGenV1Request("x") { NumImages = 4 }, null, null },
-        { "omnigen-v1 num_images 5", () => new OmniGenV1Request("x") { NumImages = 5 }, "num_images", ValidationRule.Maximum },
+        { "omnigen-v1 num_images 4", () => new OmniGenV1Request("x") { ImageCount = 4 }, null, null },
+        { "omnigen-v1 num_images 5", () => new OmniGenV1Request("x") { ImageCount = 5 }, "num_images", ValidationRule.Maximum },
         { "omnigen-v1 steps 0", () => new OmniGenV1Request("x") { NumInferenceSteps = 0 }, "num_inference_steps", ValidationRule.Minimum },
         { "omnigen-v1 guidance 20", () => new OmniGenV1Request("x") { GuidanceScale = 20 }, null, null },
         { "omnigen-v1 guidance 20.5", () => new OmniGenV1Request("x") { GuidanceScale = 20.5 }, "guidance_scale", ValidationRule.Maximum },
         { "omnigen-v1 img guidance -0.1", () => new OmniGenV1Request("x") { ImgGuidanceScale = -0.1 }, "img_guidance_scale", ValidationRule.Minimum },
         { "omnigen-v1 output png", () => new OmniGenV1Request("x") { OutputFormat = OutputFormat.Png }, null, null },
         { "omnigen-v1 output webp", () => new OmniGenV1Request("x") { OutputFormat = OutputFormat.Webp }, "output_format", ValidationRule.AllowedValues },
-        { "omnigen-v1 preset size", () => new OmniGenV1Request("x") { ImageSize = ImageSize.Landscape16x9 }, null, null },
-        { "omnigen-v1 pixel size", () => new OmniGenV1Request("x") { ImageSize = new ImageSize(1280, 720) }, null, null },
-        { "omnigen-v1 unknown preset", () => new OmniGenV1Request("x") { ImageSize = "portrait_21_9" }, "image_size", ValidationRule.SizeFormat },
-        { "omnigen-v1 ratio not accepted", () => new OmniGenV1Request("x") { ImageSize = "16:9" }, "image_size", ValidationRule.SizeFormat },
-        { "omnigen-v1 side over 14142", () => new OmniGenV1Request("x") { ImageSize = new ImageSize(14143, 100) }, "image_size", ValidationRule.SizeRange },
-        { "omnigen-v1 url input", () => new OmniGenV1Request("x") { InputImages = [ImageInput.FromUrl("https://example.com/a.png")] }, null, null },
-        { "omnigen-v1 local input may be uploaded", () => new OmniGenV1Request("x") { InputImages = [PngInput] }, null, null },
+        { "omnigen-v1 preset size", () => new OmniGenV1Request("x") { Size = ImageSize.Landscape16x9 }, null, null },
+        { "omnigen-v1 pixel size", () => new OmniGenV1Request("x") { Size = new ImageSize(1280, 720) }, null, null },
+        { "omnigen-v1 unknown preset", () => new OmniGenV1Request("x") { Size = "portrait_21_9" }, "image_size", ValidationRule.SizeFormat },
+        { "omnigen-v1 ratio not accepted", () => new OmniGenV1Request("x") { Size = "16:9" }, "image_size", ValidationRule.SizeFormat },
+        { "omnigen-v1 side over 14142", () => new OmniGenV1Request("x") { Size = new ImageSize(14143, 100) }, "image_size", ValidationRule.SizeRange },
+        { "omnigen-v1 url input", () => new OmniGenV1Request("x") { Images = [ImageInput.FromUrl("https://example.com/a.png")] }, null, null },
+        { "omnigen-v1 local input may be uploaded", () => new OmniGenV1Request("x") { Images = [PngInput] }, null, null },
 
         // ---- Omni-Image (OmniRouters) ----
         { "omni-image minimal", () => new OmniImageRequest(OmniImageModel.NanoBanana2, "x"), null, null },
@@ -172,7 +172,7 @@ public class RequestValidationTests
     [Fact]
     public void Messages_state_the_allowed_range_and_the_value_given()
     {
-        var request = new OmniGenV1Request("x") { NumImages = 9 };
+        var request = new OmniGenV1Request("x") { ImageCount = 9 };
 
         FluentActions.Invoking(() => request.Validate()).Should().Throw<LumenfallValidationException>()
             .WithMessage("*num_images: must be between 1 and 4 (was 9)*");

@@ -37,7 +37,7 @@ public class RequestsByNameTests
 
         edit.Prompt.Should().Be("night");
         edit.Images.Should().Equal(Image);
-        fal.InputImages.Should().Equal(Image, Image);
+        fal.Images.Should().Equal(Image, Image);
         omni.Model.Should().Be(OmniImageModel.Seedream45);
         omni.Images.Should().Equal(Url);
     }

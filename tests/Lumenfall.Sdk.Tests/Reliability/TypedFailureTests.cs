@@ -213,7 +213,7 @@ public class TypedFailureTests
         harness.Respond(HttpMethod.Post, "https://rest.fal.ai/storage/upload/initiate", initiated);
 
         LumenfallUnexpectedResponseException error = (await FluentActions.Awaiting(() =>
-                harness.Client.StartAsync(new OmniGenV1Request("x") { InputImages = [ImageInput.FromBytes(TestImages.Png)] }))
+                harness.Client.StartAsync(new OmniGenV1Request("x") { Images = [ImageInput.FromBytes(TestImages.Png)] }))
             .Should().ThrowExactlyAsync<LumenfallUnexpectedResponseException>()).Which;
 
         error.Field.Should().Be(field);

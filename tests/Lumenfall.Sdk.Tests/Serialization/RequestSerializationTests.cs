@@ -25,9 +25,27 @@ public class RequestSerializationTests
     }
 
     [Fact]
+    public void Replicate_only_spellings_of_typed_parameters_are_still_sent_by_wire_name()
+    {
+        // The gateway also documents disable_safety_checker (FLUX.2) and image_2/image_3 (OmniGen v2) for its
+        // Replicate route. They repeat EnableSafetyChecker and Images, so they have no property of their own.
+        var flux = new Flux2DevGenerationRequest("x") { EnableSafetyChecker = true };
+        var omni = new OmniGenV2GenerationRequest("x");
+        flux.SetParameter("disable_safety_checker", true);
+        omni.SetParameter("image_2", "https://example.com/b.png").SetParameter("image_3", "https://example.com/c.png");
+
+        flux.Validate(ValidationLevel.Strict).Should().BeEmpty();
+        omni.Validate(ValidationLevel.Strict).Should().BeEmpty();
+        flux.ToJsonObject()["disable_safety_checker"]!.GetValue<bool>().Should().BeTrue();
+        flux.ToJsonObject()["enable_safety_checker"]!.GetValue<bool>().Should().BeTrue();
+        omni.ToJsonObject()["image_2"]!.GetValue<string>().Should().Be("https://example.com/b.png");
+        omni.ToJsonObject()["image_3"]!.GetValue<string>().Should().Be("https://example.com/c.png");
+    }
+
+    [Fact]
     public void Values_equal_to_the_service_default_are_still_sent()
     {
-        var request = new OmniGenV1Request("x") { EnableSafetyChecker = false, NumImages = 1, SyncMode = false, GuidanceScale = 0 };
+        var request = new OmniGenV1Request("x") { EnableSafetyChecker = false, ImageCount = 1, SyncMode = false, GuidanceScale = 0 };
 
         JsonObject json = request.ToJsonObject();
 
@@ -80,9 +98,9 @@ public class RequestSerializationTests
     [Fact]
     public void Fal_image_size_sends_pixels_as_an_object_and_presets_as_a_string()
     {
-        new OmniGenV1Request("x") { ImageSize = new ImageSize(1280, 720) }.ToJsonObject().ToJsonString()
+        new OmniGenV1Request("x") { Size = new ImageSize(1280, 720) }.ToJsonObject().ToJsonString()
             .Should().Be("""{"prompt":"x","image_size":{"width":1280,"height":720}}""");
-        new OmniGenV1Request("x") { ImageSize = ImageSize.SquareHd }.ToJsonObject().ToJsonString()
+        new OmniGenV1Request("x") { Size = ImageSize.SquareHd }.ToJsonObject().ToJsonString()
             .Should().Be("""{"prompt":"x","image_size":"square_hd"}""");
     }
 

@@ -53,7 +53,7 @@ public readonly partial record struct FluxAcceleration : IStringValue<FluxAccele
 /// </remarks>
 public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
 {
-    private static readonly string[] s_wireNames = ["prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_scale", "acceleration", "disable_safety_checker", "enable_prompt_expansion", "enable_safety_checker", "go_fast", "height", "num_inference_steps", "output_quality", "sync_mode", "width"];
+    private static readonly string[] s_wireNames = ["prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_scale", "acceleration", "enable_prompt_expansion", "enable_safety_checker", "go_fast", "height", "num_inference_steps", "output_quality", "sync_mode", "width"];
     private static readonly ImageSizeRules s_sizeRules = new(AllowAspectRatio: true, AllowAuto: true, Presets: [], MinSide: 1, MaxSide: 14142, MaxLongSide: null, MaxShortSide: null);
     private static readonly string[] s_responseFormatValues = ["url", "b64_json"];
     private static readonly string[] s_outputFormatValues = ["png", "jpeg", "gif", "webp", "avif"];
@@ -126,11 +126,6 @@ public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
     /// <remarks>Wire name <c>acceleration</c>. Allowed values: <c>high</c>, <c>none</c>, <c>regular</c>. Modes: text-to-image, edit. Only available via fal.</remarks>
     [JsonPropertyName("acceleration")]
     public FluxAcceleration? Acceleration { get; set; }
-
-    /// <summary>Disables the safety checker for generated images.</summary>
-    /// <remarks>Wire name <c>disable_safety_checker</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
-    [JsonPropertyName("disable_safety_checker")]
-    public bool? DisableSafetyChecker { get; set; }
 
     /// <summary>When true, the prompt is expanded before generation.</summary>
     /// <remarks>Wire name <c>enable_prompt_expansion</c>. Modes: text-to-image, edit. Only available via fal.</remarks>
@@ -219,7 +214,7 @@ public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
 /// </remarks>
 public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
 {
-    private static readonly string[] s_wireNames = ["prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_scale", "acceleration", "disable_safety_checker", "enable_prompt_expansion", "enable_safety_checker", "go_fast", "height", "num_inference_steps", "output_quality", "sync_mode", "width"];
+    private static readonly string[] s_wireNames = ["prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_scale", "acceleration", "enable_prompt_expansion", "enable_safety_checker", "go_fast", "height", "num_inference_steps", "output_quality", "sync_mode", "width"];
     private static readonly ImageSizeRules s_sizeRules = new(AllowAspectRatio: true, AllowAuto: true, Presets: [], MinSide: 1, MaxSide: 14142, MaxLongSide: null, MaxShortSide: null);
     private static readonly string[] s_imagesMediaTypes = ["image/png", "image/jpeg", "image/webp"];
     private static readonly string[] s_responseFormatValues = ["url", "b64_json"];
@@ -301,11 +296,6 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
     [JsonPropertyName("acceleration")]
     public FluxAcceleration? Acceleration { get; set; }
 
-    /// <summary>Disables the safety checker for generated images.</summary>
-    /// <remarks>Wire name <c>disable_safety_checker</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
-    [JsonPropertyName("disable_safety_checker")]
-    public bool? DisableSafetyChecker { get; set; }
-
     /// <summary>When true, the prompt is expanded before generation.</summary>
     /// <remarks>Wire name <c>enable_prompt_expansion</c>. Modes: text-to-image, edit. Only available via fal.</remarks>
     [JsonPropertyName("enable_prompt_expansion")]
@@ -364,7 +354,6 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
         ImageCount = original.ImageCount;
         CfgScale = original.CfgScale;
         Acceleration = original.Acceleration;
-        DisableSafetyChecker = original.DisableSafetyChecker;
         EnablePromptExpansion = original.EnablePromptExpansion;
         EnableSafetyChecker = original.EnableSafetyChecker;
         GoFast = original.GoFast;
@@ -392,7 +381,6 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
             && Equals(ImageCount, other.ImageCount)
             && Equals(CfgScale, other.CfgScale)
             && Equals(Acceleration, other.Acceleration)
-            && Equals(DisableSafetyChecker, other.DisableSafetyChecker)
             && Equals(EnablePromptExpansion, other.EnablePromptExpansion)
             && Equals(EnableSafetyChecker, other.EnableSafetyChecker)
             && Equals(GoFast, other.GoFast)
@@ -420,7 +408,6 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
         hash.Add(ImageCount);
         hash.Add(CfgScale);
         hash.Add(Acceleration);
-        hash.Add(DisableSafetyChecker);
         hash.Add(EnablePromptExpansion);
         hash.Add(EnableSafetyChecker);
         hash.Add(GoFast);

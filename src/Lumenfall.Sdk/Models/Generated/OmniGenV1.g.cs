@@ -18,7 +18,7 @@ namespace Lumenfall.Sdk;
 public sealed partial record OmniGenV1Request : FalImageRequest
 {
     private static readonly string[] s_wireNames = ["prompt", "input_image_urls", "image_size", "num_inference_steps", "seed", "guidance_scale", "img_guidance_scale", "sync_mode", "num_images", "enable_safety_checker", "output_format"];
-    private static readonly ImageSizeRules s_imageSizeRules = new(AllowAspectRatio: false, AllowAuto: false, Presets: ["square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"], MinSide: 1, MaxSide: 14142, MaxLongSide: null, MaxShortSide: null);
+    private static readonly ImageSizeRules s_sizeRules = new(AllowAspectRatio: false, AllowAuto: false, Presets: ["square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3", "landscape_16_9"], MinSide: 1, MaxSide: 14142, MaxLongSide: null, MaxShortSide: null);
     private static readonly string[] s_outputFormatValues = ["jpeg", "png"];
 
     /// <summary>Creates an empty request; set the required properties before sending.</summary>
@@ -42,13 +42,13 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     /// <summary>URLs of input images referenced from the prompt (used for editing, personalization and try-on). Local files may be uploaded to fal storage by the SDK and passed as URLs.</summary>
     /// <remarks>Wire name <c>input_image_urls</c>. Default: <c>[]</c> (applied by the service when unset). URLs are sent as is; local files, streams and bytes are uploaded to fal storage first (or inlined as data URIs when the caller chooses). Modes: text-to-image, edit.</remarks>
     [JsonPropertyName("input_image_urls")]
-    public IList<ImageInput>? InputImages { get; set; }
+    public IList<ImageInput>? Images { get; set; }
 
     /// <summary>Size of the generated image: either a preset name or a custom {width, height} object. Presets: square_hd 1024x1024, square 512x512, portrait_4_3 768x1024, portrait_16_9 576x1024, landscape_4_3 1024x768, landscape_16_9 1024x576.</summary>
     /// <remarks>Wire name <c>image_size</c>. Default: <c>"square_hd"</c> (applied by the service when unset). Presets: <c>square_hd</c>, <c>square</c>, <c>portrait_4_3</c>, <c>portrait_16_9</c>, <c>landscape_4_3</c>, <c>landscape_16_9</c>; or pixels from 1 to 14142 per side, sent as <c>{"width","height"}</c>. Modes: text-to-image, edit.</remarks>
     [JsonPropertyName("image_size")]
     [JsonConverter(typeof(FalImageSizeJsonConverter))]
-    public ImageSize? ImageSize { get; set; }
+    public ImageSize? Size { get; set; }
 
     /// <summary>Number of denoising steps to run.</summary>
     /// <remarks>Wire name <c>num_inference_steps</c>. Default: <c>50</c> (applied by the service when unset). Range: at least 1, at most 50. Modes: text-to-image, edit.</remarks>
@@ -78,7 +78,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     /// <summary>Number of images to generate.</summary>
     /// <remarks>Wire name <c>num_images</c>. Default: <c>1</c> (applied by the service when unset). Range: at least 1, at most 4. Modes: text-to-image, edit.</remarks>
     [JsonPropertyName("num_images")]
-    public int? NumImages { get; set; }
+    public int? ImageCount { get; set; }
 
     /// <summary>Whether fal's safety checker is enabled.</summary>
     /// <remarks>Wire name <c>enable_safety_checker</c>. Default: <c>true</c> (applied by the service when unset). Modes: text-to-image, edit.</remarks>
@@ -97,14 +97,14 @@ public sealed partial record OmniGenV1Request : FalImageRequest
         : base(original)
     {
         Prompt = original.Prompt;
-        InputImages = RecordLists.Copy(original.InputImages)!;
-        ImageSize = original.ImageSize;
+        Images = RecordLists.Copy(original.Images)!;
+        Size = original.Size;
         NumInferenceSteps = original.NumInferenceSteps;
         Seed = original.Seed;
         GuidanceScale = original.GuidanceScale;
         ImgGuidanceScale = original.ImgGuidanceScale;
         SyncMode = original.SyncMode;
-        NumImages = original.NumImages;
+        ImageCount = original.ImageCount;
         EnableSafetyChecker = original.EnableSafetyChecker;
         OutputFormat = original.OutputFormat;
     }
@@ -115,14 +115,14 @@ public sealed partial record OmniGenV1Request : FalImageRequest
         return ReferenceEquals(this, other) || (other is not null
             && base.Equals(other)
             && Equals(Prompt, other.Prompt)
-            && RecordLists.Equal(InputImages, other.InputImages)
-            && Equals(ImageSize, other.ImageSize)
+            && RecordLists.Equal(Images, other.Images)
+            && Equals(Size, other.Size)
             && Equals(NumInferenceSteps, other.NumInferenceSteps)
             && Equals(Seed, other.Seed)
             && Equals(GuidanceScale, other.GuidanceScale)
             && Equals(ImgGuidanceScale, other.ImgGuidanceScale)
             && Equals(SyncMode, other.SyncMode)
-            && Equals(NumImages, other.NumImages)
+            && Equals(ImageCount, other.ImageCount)
             && Equals(EnableSafetyChecker, other.EnableSafetyChecker)
             && Equals(OutputFormat, other.OutputFormat));
     }
@@ -133,14 +133,14 @@ public sealed partial record OmniGenV1Request : FalImageRequest
         var hash = new HashCode();
         hash.Add(base.GetHashCode());
         hash.Add(Prompt);
-        hash.Add(RecordLists.Hash(InputImages));
-        hash.Add(ImageSize);
+        hash.Add(RecordLists.Hash(Images));
+        hash.Add(Size);
         hash.Add(NumInferenceSteps);
         hash.Add(Seed);
         hash.Add(GuidanceScale);
         hash.Add(ImgGuidanceScale);
         hash.Add(SyncMode);
-        hash.Add(NumImages);
+        hash.Add(ImageCount);
         hash.Add(EnableSafetyChecker);
         hash.Add(OutputFormat);
         return hash.ToHashCode();
@@ -161,23 +161,23 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     internal override string? PromptText => Prompt;
 
     /// <inheritdoc />
-    internal override int? RequestedImageCount => NumImages;
+    internal override int? RequestedImageCount => ImageCount;
 
     /// <inheritdoc />
-    internal override string? RequestedSize => ImageSize?.Value;
+    internal override string? RequestedSize => Size?.Value;
 
     /// <inheritdoc />
     internal override bool TrySetInputImages(IList<ImageInput> images)
     {
-        InputImages = images;
+        Images = images;
         return true;
     }
 
     /// <inheritdoc />
-    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", InputImages?.ToList(), IsList: true, [])];
+    internal override IReadOnlyList<FileParameter> UrlImageParameters => [new("input_image_urls", Images?.ToList(), IsList: true, [])];
 
     /// <inheritdoc />
-    internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with { InputImages = Replace(InputImages, replacements) };
+    internal override ImageRequest WithReplacedImages(IReadOnlyDictionary<ImageInput, ImageInput> replacements) => this with { Images = Replace(Images, replacements) };
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV1Request;
@@ -186,12 +186,12 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     private protected override void ValidateCore(RequestValidator validator)
     {
         validator.RequiredText("prompt", Prompt);
-        validator.Items("input_image_urls", InputImages, null, null, "image");
-        validator.Size("image_size", ImageSize, s_imageSizeRules);
+        validator.Items("input_image_urls", Images, null, null, "image");
+        validator.Size("image_size", Size, s_sizeRules);
         validator.Range("num_inference_steps", NumInferenceSteps, 1, 50);
         validator.Range("guidance_scale", GuidanceScale, 0, 20);
         validator.Range("img_guidance_scale", ImgGuidanceScale, 0, 20);
-        validator.Range("num_images", NumImages, 1, 4);
+        validator.Range("num_images", ImageCount, 1, 4);
         validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);
     }
 }

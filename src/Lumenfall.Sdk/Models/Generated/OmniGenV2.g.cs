@@ -50,7 +50,7 @@ public readonly partial record struct OmniGenScheduler : IStringValue<OmniGenSch
 /// </remarks>
 public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
 {
-    private static readonly string[] s_wireNames = ["prompt", "negative_prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_range_end", "cfg_range_start", "enable_safety_checker", "height", "image_2", "image_3", "image_guidance_scale", "max_input_image_side_length", "max_pixels", "num_inference_steps", "scheduler", "sync_mode", "text_guidance_scale", "width"];
+    private static readonly string[] s_wireNames = ["prompt", "negative_prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_range_end", "cfg_range_start", "enable_safety_checker", "height", "image_guidance_scale", "max_input_image_side_length", "max_pixels", "num_inference_steps", "scheduler", "sync_mode", "text_guidance_scale", "width"];
     private static readonly ImageSizeRules s_sizeRules = new(AllowAspectRatio: true, AllowAuto: true, Presets: [], MinSide: 1, MaxSide: null, MaxLongSide: null, MaxShortSide: null);
     private static readonly string[] s_responseFormatValues = ["url", "b64_json"];
     private static readonly string[] s_outputFormatValues = ["png", "jpeg", "gif", "webp", "avif"];
@@ -138,16 +138,6 @@ public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
     /// <remarks>Wire name <c>height</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
     [JsonPropertyName("height")]
     public int? Height { get; set; }
-
-    /// <summary>Optional second input image for multi-image operations.</summary>
-    /// <remarks>Wire name <c>image_2</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
-    [JsonPropertyName("image_2")]
-    public string? Image2 { get; set; }
-
-    /// <summary>Optional third input image for multi-image operations.</summary>
-    /// <remarks>Wire name <c>image_3</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
-    [JsonPropertyName("image_3")]
-    public string? Image3 { get; set; }
 
     /// <summary>How closely the output follows the input images. Suggested: 1.3-2.0 for editing, 2.0-3.0 for in-context generation.</summary>
     /// <remarks>Wire name <c>image_guidance_scale</c>. Modes: text-to-image, edit.</remarks>
@@ -238,7 +228,7 @@ public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
 /// </remarks>
 public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
 {
-    private static readonly string[] s_wireNames = ["prompt", "negative_prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_range_end", "cfg_range_start", "enable_safety_checker", "height", "image_2", "image_3", "image_guidance_scale", "max_input_image_side_length", "max_pixels", "num_inference_steps", "scheduler", "sync_mode", "text_guidance_scale", "width"];
+    private static readonly string[] s_wireNames = ["prompt", "negative_prompt", "seed", "size", "aspect_ratio", "resolution", "response_format", "output_format", "output_compression", "n", "cfg_range_end", "cfg_range_start", "enable_safety_checker", "height", "image_guidance_scale", "max_input_image_side_length", "max_pixels", "num_inference_steps", "scheduler", "sync_mode", "text_guidance_scale", "width"];
     private static readonly ImageSizeRules s_sizeRules = new(AllowAspectRatio: true, AllowAuto: true, Presets: [], MinSide: 1, MaxSide: null, MaxLongSide: null, MaxShortSide: null);
     private static readonly string[] s_imagesMediaTypes = ["image/png", "image/jpeg", "image/webp", "image/gif"];
     private static readonly string[] s_responseFormatValues = ["url", "b64_json"];
@@ -335,16 +325,6 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
     [JsonPropertyName("height")]
     public int? Height { get; set; }
 
-    /// <summary>Optional second input image for multi-image operations.</summary>
-    /// <remarks>Wire name <c>image_2</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
-    [JsonPropertyName("image_2")]
-    public string? Image2 { get; set; }
-
-    /// <summary>Optional third input image for multi-image operations.</summary>
-    /// <remarks>Wire name <c>image_3</c>. Modes: text-to-image, edit. Only available via replicate.</remarks>
-    [JsonPropertyName("image_3")]
-    public string? Image3 { get; set; }
-
     /// <summary>How closely the output follows the input images. Suggested: 1.3-2.0 for editing, 2.0-3.0 for in-context generation.</summary>
     /// <remarks>Wire name <c>image_guidance_scale</c>. Modes: text-to-image, edit.</remarks>
     [JsonPropertyName("image_guidance_scale")]
@@ -406,8 +386,6 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
         CfgRangeStart = original.CfgRangeStart;
         EnableSafetyChecker = original.EnableSafetyChecker;
         Height = original.Height;
-        Image2 = original.Image2;
-        Image3 = original.Image3;
         ImageGuidanceScale = original.ImageGuidanceScale;
         MaxInputImageSideLength = original.MaxInputImageSideLength;
         MaxPixels = original.MaxPixels;
@@ -438,8 +416,6 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
             && Equals(CfgRangeStart, other.CfgRangeStart)
             && Equals(EnableSafetyChecker, other.EnableSafetyChecker)
             && Equals(Height, other.Height)
-            && Equals(Image2, other.Image2)
-            && Equals(Image3, other.Image3)
             && Equals(ImageGuidanceScale, other.ImageGuidanceScale)
             && Equals(MaxInputImageSideLength, other.MaxInputImageSideLength)
             && Equals(MaxPixels, other.MaxPixels)
@@ -470,8 +446,6 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
         hash.Add(CfgRangeStart);
         hash.Add(EnableSafetyChecker);
         hash.Add(Height);
-        hash.Add(Image2);
-        hash.Add(Image3);
         hash.Add(ImageGuidanceScale);
         hash.Add(MaxInputImageSideLength);
         hash.Add(MaxPixels);

@@ -49,7 +49,7 @@ public class FalTransportTests
         var harness = new ServiceHarness(o => o.Fal.Mode = FalExecutionMode.Sync);
         harness.Respond(HttpMethod.Post, "https://fal.run/fal-ai/omnigen-v1", Output, HttpStatusCode.OK, ("x-fal-request-id", "sync-req-1"));
 
-        ImageGenerationResult result = await harness.Client.GenerateAsync(new OmniGenV1Request("Neon words") { NumImages = 1, ImageSize = ImageSize.SquareHd });
+        ImageGenerationResult result = await harness.Client.GenerateAsync(new OmniGenV1Request("Neon words") { ImageCount = 1, Size = ImageSize.SquareHd });
 
         CapturedRequest sent = harness.Requests.Single();
         sent.Authorization.Should().Be("Key " + FalKey);
@@ -418,7 +418,7 @@ public class FalTransportTests
         harness.Respond(HttpMethod.Post, Queue, Submitted);
         var request = new OmniGenV1Request("the cat from <img><|image_1|></img> in space")
         {
-            InputImages = [ImageInput.FromBytes(TestImages.Png, fileName: "cat.png"), ImageInput.FromUrl("https://example.com/hat.jpg")],
+            Images = [ImageInput.FromBytes(TestImages.Png, fileName: "cat.png"), ImageInput.FromUrl("https://example.com/hat.jpg")],
         };
 
         await harness.Client.StartAsync(request);
@@ -436,7 +436,7 @@ public class FalTransportTests
         put.ContentType.Should().Be("image/png");
         put.Body.Should().Equal(TestImages.Png);
         harness.Requests[2].Json["input_image_urls"]!.ToJsonString().Should().Be("""["https://v3.fal.media/files/abc/cat.png","https://example.com/hat.jpg"]""");
-        request.InputImages[0].Kind.Should().Be(ImageInputKind.Bytes, "the caller's request is not changed");
+        request.Images[0].Kind.Should().Be(ImageInputKind.Bytes, "the caller's request is not changed");
     }
 
     [Fact]
@@ -445,7 +445,7 @@ public class FalTransportTests
         var harness = new ServiceHarness(o => o.Fal.LocalImages = FalLocalImages.InlineDataUri);
         harness.Respond(HttpMethod.Post, Queue, Submitted);
 
-        await harness.Client.StartAsync(new OmniGenV1Request("x") { InputImages = [ImageInput.FromBytes(TestImages.Png)] });
+        await harness.Client.StartAsync(new OmniGenV1Request("x") { Images = [ImageInput.FromBytes(TestImages.Png)] });
 
         harness.Requests.Single().Json["input_image_urls"]![0]!.GetValue<string>().Should().Be("data:image/png;base64," + TestImages.PngBase64);
     }
@@ -457,7 +457,7 @@ public class FalTransportTests
         var harness = new ServiceHarness(o => o.Fal.Uploader = uploader);
         harness.Respond(HttpMethod.Post, Queue, Submitted);
 
-        await harness.Client.StartAsync(new OmniGenV1Request("x") { InputImages = [ImageInput.FromBytes(TestImages.Jpeg, fileName: "me")] });
+        await harness.Client.StartAsync(new OmniGenV1Request("x") { Images = [ImageInput.FromBytes(TestImages.Jpeg, fileName: "me")] });
 
         uploader.Uploads.Should().ContainSingle().Which.Should().Be(("image/jpeg", "me.jpg", TestImages.Jpeg.Length));
         harness.Requests.Single().Json["input_image_urls"]![0]!.GetValue<string>().Should().Be("https://cdn.example.com/me.jpg");
