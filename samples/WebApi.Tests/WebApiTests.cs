@@ -30,8 +30,8 @@ public sealed class WebApiTests : IAsyncLifetime
         _emulator = await LumenfallEmulator.StartAsync(new EmulatorOptions { MaxSide = 64 });
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            web.UseSetting("Lumenfall:Lumenfall:ApiKey", LumenfallEmulator.ApiKey);
-            web.UseSetting("Lumenfall:Lumenfall:Endpoint", _emulator.LumenfallEndpoint.AbsoluteUri);
+            web.UseSetting("Lumenfall:Gateway:ApiKey", LumenfallEmulator.ApiKey);
+            web.UseSetting("Lumenfall:Gateway:Endpoint", _emulator.LumenfallEndpoint.AbsoluteUri);
             web.UseSetting("Lumenfall:Fal:ApiKey", LumenfallEmulator.ApiKey);
             web.UseSetting("Lumenfall:Fal:Endpoint", _emulator.FalRunEndpoint.AbsoluteUri);
             web.UseSetting("Lumenfall:Fal:QueueEndpoint", _emulator.FalQueueEndpoint.AbsoluteUri);

@@ -38,7 +38,7 @@ internal static partial class Log
 {
     /// <summary>The settings any of which holds a key: the Lumenfall section, then the SDK's environment variables.</summary>
     public static readonly string[] KeySettings =
-        ["Lumenfall:Lumenfall:ApiKey", "Lumenfall:Fal:ApiKey", "Lumenfall:OmniRouters:ApiKey", "LUMENFALL_API_KEY", "FAL_KEY", "OMNIROUTERS_API_KEY"];
+        ["Lumenfall:Gateway:ApiKey", "Lumenfall:Fal:ApiKey", "Lumenfall:OmniRouters:ApiKey", "LUMENFALL_API_KEY", "FAL_KEY", "OMNIROUTERS_API_KEY"];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No API key is configured: images come from the offline emulator at {Address}.")]
     public static partial void UsingEmulator(ILogger logger, Uri address);

@@ -70,12 +70,12 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     public void Configure(LumenfallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Lumenfall.Endpoint = LumenfallEndpoint;
+        options.Gateway.Endpoint = LumenfallEndpoint;
         options.Fal.Endpoint = FalRunEndpoint;
         options.Fal.QueueEndpoint = FalQueueEndpoint;
         options.Fal.StorageEndpoint = FalStorageEndpoint;
         options.OmniRouters.Endpoint = OmniRoutersEndpoint;
-        foreach (ServiceOptions service in new ServiceOptions[] { options.Lumenfall, options.Fal, options.OmniRouters })
+        foreach (ServiceOptions service in new ServiceOptions[] { options.Gateway, options.Fal, options.OmniRouters })
         {
             service.ApiKey = string.IsNullOrEmpty(service.ApiKey) ? ApiKey : service.ApiKey;
         }

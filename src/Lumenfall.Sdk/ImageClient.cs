@@ -67,7 +67,7 @@ public partial class ImageClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(transports);
-        var core = new Core(options.IsFrozen ? options : Snapshot(options), transports.ToDictionary(t => t.Service));
+        var core = new Core(options.IsReadOnly ? options : Snapshot(options), transports.ToDictionary(t => t.Service));
         _current = () => core;
         _logger = loggerFactory?.CreateLogger("Lumenfall.Sdk") ?? NullLogger.Instance;
     }
@@ -81,7 +81,8 @@ public partial class ImageClient
     }
 
     /// <summary>
-    /// Gets the client's settings: a validated, read-only copy (a setter throws <see cref="InvalidOperationException"/>).
+    /// Gets the client's settings: a validated, read-only copy (<see cref="LumenfallOptions.IsReadOnly"/> is true and a
+    /// setter throws <see cref="InvalidOperationException"/>, as a <c>JsonSerializerOptions</c> in use does).
     /// Changing the options a client was built from does not change it. A client from <c>AddLumenfall()</c> returns the
     /// registration's current snapshot: after a configuration reload, the new one (each call keeps the one it started with).
     /// </summary>
@@ -235,7 +236,7 @@ public partial class ImageClient
     private static LumenfallOptions Snapshot(LumenfallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.IsFrozen)
+        if (options.IsReadOnly)
         {
             return options;
         }

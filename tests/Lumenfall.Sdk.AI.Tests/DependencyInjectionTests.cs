@@ -46,14 +46,14 @@ public class DependencyInjectionTests(EmulatorFixture fixture) : IClassFixture<E
         services.AddKeyedLumenfall("tenant-b", o =>
             {
                 fixture.Emulator.Configure(o);
-                o.Lumenfall.ApiKey = "tenant-b-key";
+                o.Gateway.ApiKey = "tenant-b-key";
             })
             .AddImageGenerator("omnigen-v2");
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         IImageGenerator generator = provider.GetRequiredService<IImageGenerator>();
 
-        generator.GetService<ImageClient>()!.Options.Lumenfall.ApiKey.Should().Be("tenant-b-key");
+        generator.GetService<ImageClient>()!.Options.Gateway.ApiKey.Should().Be("tenant-b-key");
         provider.GetService<ImageClient>().Should().BeNull();   // only the keyed client exists
     }
 

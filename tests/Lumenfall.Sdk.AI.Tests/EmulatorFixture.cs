@@ -17,7 +17,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public static void Fast(LumenfallOptions options)
     {
-        foreach (ServiceOptions service in new ServiceOptions[] { options.Lumenfall, options.Fal, options.OmniRouters })
+        foreach (ServiceOptions service in new ServiceOptions[] { options.Gateway, options.Fal, options.OmniRouters })
         {
             service.Polling.InitialInterval = TimeSpan.FromMilliseconds(5);
             service.Polling.MaxInterval = TimeSpan.FromMilliseconds(20);

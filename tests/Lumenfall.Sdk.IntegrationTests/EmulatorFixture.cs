@@ -10,7 +10,7 @@ public sealed class EmulatorFixture : IAsyncLifetime
     /// <summary>A client against the emulator, polling fast (real time: these tests talk to a real server).</summary>
     public ImageClient Client(Action<LumenfallOptions>? configure = null) => Emulator.CreateClient(o =>
     {
-        foreach (ServiceOptions service in new ServiceOptions[] { o.Lumenfall, o.Fal, o.OmniRouters })
+        foreach (ServiceOptions service in new ServiceOptions[] { o.Gateway, o.Fal, o.OmniRouters })
         {
             service.Polling.InitialInterval = TimeSpan.FromMilliseconds(5);
             service.Polling.MaxInterval = TimeSpan.FromMilliseconds(20);

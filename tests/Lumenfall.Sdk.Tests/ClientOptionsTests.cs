@@ -18,8 +18,8 @@ public class ClientOptionsTests
         harness.Respond(HttpMethod.Get, Models, """{"data":[]}""");
         harness.Respond(HttpMethod.Get, "https://evil.example.com/v1/models", """{"data":[]}""");
 
-        harness.Options.Lumenfall.Endpoint = new Uri("https://evil.example.com/v1");
-        harness.Options.Lumenfall.ApiKey = "changed";
+        harness.Options.Gateway.Endpoint = new Uri("https://evil.example.com/v1");
+        harness.Options.Gateway.ApiKey = "changed";
         await harness.Client.ListModelsAsync();
 
         harness.Requests.Single().Uri.AbsoluteUri.Should().Be(Models);
@@ -31,11 +31,14 @@ public class ClientOptionsTests
     {
         var harness = new ServiceHarness();
 
-        harness.Client.Options.Lumenfall.ApiKey.Should().Be(LumenfallKey);
-        FluentActions.Invoking(() => harness.Client.Options.Lumenfall.Endpoint = new Uri("http://insecure.example.com")).Should().Throw<InvalidOperationException>();
+        harness.Client.Options.Gateway.ApiKey.Should().Be(LumenfallKey);
+        harness.Client.Options.IsReadOnly.Should().BeTrue();
+        harness.Options.IsReadOnly.Should().BeFalse();
+        FluentActions.Invoking(() => harness.Client.Options.Gateway.Endpoint = new Uri("http://insecure.example.com")).Should().Throw<InvalidOperationException>()
+            .WithMessage("*read-only (IsReadOnly)*before the client is built*");
         FluentActions.Invoking(() => harness.Client.Options.Fal.Polling.OperationTimeout = TimeSpan.FromDays(100)).Should().Throw<InvalidOperationException>();
         FluentActions.Invoking(() => harness.Client.Options.DownloadRetry.MaxRetries = 9).Should().Throw<InvalidOperationException>();
-        harness.Options.Lumenfall.ApiKey = "the original stays editable";
+        harness.Options.Gateway.ApiKey = "the original stays editable";
     }
 
     [Fact]

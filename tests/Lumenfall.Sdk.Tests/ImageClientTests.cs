@@ -73,9 +73,9 @@ public class ImageClientTests
     public void Options_never_print_a_key()
     {
         var options = new LumenfallOptions();
-        options.Lumenfall.ApiKey = "lmnfl_secret.value";
+        options.Gateway.ApiKey = "lmnfl_secret.value";
 
-        options.Lumenfall.ToString().Should().NotContain("secret").And.Contain("***");
+        options.Gateway.ToString().Should().NotContain("secret").And.Contain("***");
     }
 
     private sealed class RecordingTransport(ImageService service) : IImageTransport

@@ -8,8 +8,8 @@ internal sealed class SdkCalls
     public SdkCalls(string server)
     {
         var options = new LumenfallOptions();
-        options.Lumenfall.Endpoint = new Uri(server + "/openai/v1");
-        options.Lumenfall.ApiKey = Prompts.ApiKey;
+        options.Gateway.Endpoint = new Uri(server + "/openai/v1");
+        options.Gateway.ApiKey = Prompts.ApiKey;
         options.Fal.Endpoint = new Uri(server + "/fal-run");
         options.Fal.QueueEndpoint = new Uri(server + "/fal-queue");
         options.Fal.StorageEndpoint = new Uri(server + "/fal-rest");

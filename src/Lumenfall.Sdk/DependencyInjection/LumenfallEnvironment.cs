@@ -55,10 +55,10 @@ public static class LumenfallEnvironment
         ArgumentNullException.ThrowIfNull(read);
         isConfigured ??= _ => false;
 
-        Key(options.Lumenfall, "Lumenfall:ApiKey", LumenfallApiKey);
+        Key(options.Gateway, "Gateway:ApiKey", LumenfallApiKey);
         Key(options.Fal, "Fal:ApiKey", FalKey);
         Key(options.OmniRouters, "OmniRouters:ApiKey", OmniRoutersApiKey);
-        Url("Lumenfall:Endpoint", LumenfallBaseUrl, u => options.Lumenfall.Endpoint = u);
+        Url("Gateway:Endpoint", LumenfallBaseUrl, u => options.Gateway.Endpoint = u);
         Url("Fal:Endpoint", FalRunBaseUrl, u => options.Fal.Endpoint = u);
         Url("Fal:QueueEndpoint", FalQueueBaseUrl, u => options.Fal.QueueEndpoint = u);
         Url("Fal:StorageEndpoint", FalStorageBaseUrl, u => options.Fal.StorageEndpoint = u);

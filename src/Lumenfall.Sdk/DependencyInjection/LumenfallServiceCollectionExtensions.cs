@@ -208,7 +208,7 @@ internal sealed class LumenfallOptionsValidator : IValidateOptions<LumenfallOpti
         if (options.Services.All(s => string.IsNullOrEmpty(s.Options.ApiKey)))
         {
             problems.Insert(0,
-                "No API key is configured. Set at least one of Lumenfall:Lumenfall:ApiKey (or LUMENFALL_API_KEY), "
+                "No API key is configured. Set at least one of Lumenfall:Gateway:ApiKey (or LUMENFALL_API_KEY), "
                 + "Lumenfall:Fal:ApiKey (or FAL_KEY), Lumenfall:OmniRouters:ApiKey (or OMNIROUTERS_API_KEY).");
         }
 

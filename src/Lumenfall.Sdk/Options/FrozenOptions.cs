@@ -9,7 +9,7 @@ internal static class FrozenOptions
         if (frozen)
         {
             throw new InvalidOperationException(
-                "These options belong to an ImageClient and no longer change; set up a LumenfallOptions before building a client (Options returns a read-only view).");
+                "These options are read-only (IsReadOnly): they are an ImageClient's copy. Set options before the client is built; with AddLumenfall, change configuration (reloads are followed) or register Configure<LumenfallOptions>.");
         }
     }
 }

@@ -25,7 +25,7 @@ public sealed class LumenfallOptions
     public const string SectionName = "Lumenfall";
 
     /// <summary>Gets the Lumenfall gateway settings (default endpoint <c>https://api.lumenfall.ai/openai/v1</c>).</summary>
-    public ServiceOptions Lumenfall { get; } = new(new Uri("https://api.lumenfall.ai/openai/v1"));
+    public ServiceOptions Gateway { get; } = new(new Uri("https://api.lumenfall.ai/openai/v1"));
 
     /// <summary>Gets the fal.ai settings (default endpoints <c>https://fal.run</c> and <c>https://queue.fal.run</c>).</summary>
     public FalServiceOptions Fal { get; } = new();
@@ -108,14 +108,14 @@ public sealed class LumenfallOptions
     }
 
     internal IEnumerable<(string Name, ServiceOptions Options)> Services =>
-        [(nameof(Lumenfall), Lumenfall), (nameof(Fal), Fal), (nameof(OmniRouters), OmniRouters)];
+        [(nameof(Gateway), Gateway), (nameof(Fal), Fal), (nameof(OmniRouters), OmniRouters)];
 
     /// <summary>Gets the settings of one service.</summary>
     /// <param name="service">The service.</param>
     /// <returns>Its settings.</returns>
     public ServiceOptions For(ImageService service) => service switch
     {
-        ImageService.Lumenfall => Lumenfall,
+        ImageService.Lumenfall => Gateway,
         ImageService.Fal => Fal,
         ImageService.OmniRouters => OmniRouters,
         _ => throw new ArgumentOutOfRangeException(nameof(service), service, "Unknown service."),
@@ -134,7 +134,7 @@ public sealed class LumenfallOptions
             Validation = Validation,
             EnableSensitiveData = EnableSensitiveData,
         };
-        Lumenfall.CopyTo(copy.Lumenfall);
+        Gateway.CopyTo(copy.Gateway);
         Fal.CopyTo(copy.Fal);
         OmniRouters.CopyTo(copy.OmniRouters);
         DownloadRetry.CopyTo(copy.DownloadRetry);
@@ -145,15 +145,18 @@ public sealed class LumenfallOptions
     internal LumenfallOptions Freeze()
     {
         _frozen = true;
-        Lumenfall.Freeze();
+        Gateway.Freeze();
         Fal.Freeze();
         OmniRouters.Freeze();
         DownloadRetry.Freeze();
         return this;
     }
 
-    /// <summary>Gets whether these options are a client's (read-only).</summary>
-    internal bool IsFrozen => _frozen;
+    /// <summary>
+    /// Gets whether these options are read-only: true for the copy a client holds (<see cref="ImageClient.Options"/>),
+    /// whose setters, and those of every block in it, throw <see cref="InvalidOperationException"/>; false for options you create.
+    /// </summary>
+    public bool IsReadOnly => _frozen;
 
     private void ThrowIfFrozen() => FrozenOptions.ThrowIf(_frozen);
 }

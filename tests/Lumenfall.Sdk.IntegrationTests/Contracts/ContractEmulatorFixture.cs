@@ -15,7 +15,7 @@ public sealed class ContractEmulatorFixture : IAsyncLifetime
     {
         var options = new LumenfallOptions();
         Emulator.Configure(options);
-        foreach (ServiceOptions service in new ServiceOptions[] { options.Lumenfall, options.Fal, options.OmniRouters })
+        foreach (ServiceOptions service in new ServiceOptions[] { options.Gateway, options.Fal, options.OmniRouters })
         {
             service.Polling.InitialInterval = TimeSpan.FromMilliseconds(5);
             service.Polling.MaxInterval = TimeSpan.FromMilliseconds(20);

@@ -119,7 +119,7 @@ public class HostDefaultsTests
     [Fact]
     public async Task The_sdks_own_generation_timeout_still_applies_under_the_host()
     {
-        await using Host host = await Host.StartAsync(HostDefaults("standard resilience"), o => o.Lumenfall.GenerationTimeout = TimeSpan.FromSeconds(60));
+        await using Host host = await Host.StartAsync(HostDefaults("standard resilience"), o => o.Gateway.GenerationTimeout = TimeSpan.FromSeconds(60));
         host.Emulator.Faults.Add(new EmulatorFault { PathContains = Generations, Delay = TimeSpan.FromSeconds(70) });
 
         Task<ImageGenerationResult> call = host.Client.GenerateAsync(new Flux2DevGenerationRequest("a fern"));
@@ -175,13 +175,13 @@ public class HostDefaultsTests
     [Fact]
     public async Task Calling_add_lumenfall_twice_configures_one_handler_chain()
     {
-        await using Host host = await Host.StartAsync(HostDefaults("standard resilience"), lumenfall: l => l.Services.AddLumenfall(o => o.Lumenfall.GenerationTimeout = TimeSpan.FromMinutes(5)));
+        await using Host host = await Host.StartAsync(HostDefaults("standard resilience"), lumenfall: l => l.Services.AddLumenfall(o => o.Gateway.GenerationTimeout = TimeSpan.FromMinutes(5)));
 
         ImageGenerationResult result = await host.Client.GenerateAsync(new Flux2DevGenerationRequest("a fern")).WaitAsync(Guard);
 
         result.Images.Should().ContainSingle();
         host.Posts(Generations).Should().ContainSingle().Which.Authorization.Should().Be("Bearer");
-        host.Client.Options.Lumenfall.GenerationTimeout.Should().Be(TimeSpan.FromMinutes(5), "the second call's configuration still applies");
+        host.Client.Options.Gateway.GenerationTimeout.Should().Be(TimeSpan.FromMinutes(5), "the second call's configuration still applies");
     }
 
     private static EmulatorFault Fault(string path, HttpStatusCode status) => new()

@@ -34,14 +34,14 @@ public class AddLumenfallTests
     public async Task Action_registration_resolves_clients_over_the_factory_clients()
     {
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
-            services.AddLumenfall(o => o.Lumenfall.ApiKey = "lmnfl_di.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
+            services.AddLumenfall(o => o.Gateway.ApiKey = "lmnfl_di.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
 
         ImageClient client = provider.GetRequiredService<ImageClient>();
         await client.GenerateAsync(new Flux2DevGenerationRequest("x"));
 
         sent.Single().Headers.Authorization!.ToString().Should().Be("Bearer lmnfl_di.key");
         sent.Single().RequestUri!.AbsoluteUri.Should().Be(Generations);
-        client.Options.IsFrozen.Should().BeTrue();
+        client.Options.IsReadOnly.Should().BeTrue();
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public class AddLumenfallTests
     {
         var source = new ReloadableSource(new Dictionary<string, string?>
         {
-            ["Lumenfall:Lumenfall:ApiKey"] = "lmnfl_old.key",
-            ["Lumenfall:Lumenfall:Endpoint"] = "https://old.example.com/v1",
+            ["Lumenfall:Gateway:ApiKey"] = "lmnfl_old.key",
+            ["Lumenfall:Gateway:Endpoint"] = "https://old.example.com/v1",
         });
         IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
@@ -59,15 +59,15 @@ public class AddLumenfallTests
         await client.ListModelsAsync();
         LumenfallOptions first = client.Options;
 
-        source.Change(("Lumenfall:Lumenfall:ApiKey", "lmnfl_new.key"), ("Lumenfall:Lumenfall:Endpoint", "https://new.example.com/v1"));
+        source.Change(("Lumenfall:Gateway:ApiKey", "lmnfl_new.key"), ("Lumenfall:Gateway:Endpoint", "https://new.example.com/v1"));
         await client.ListModelsAsync();
 
         provider.GetRequiredService<ImageClient>().Should().BeSameAs(client, "the client is a singleton");
         sent.Select(r => (r.RequestUri!.Host, r.Headers.Authorization!.Parameter)).Should().Equal(
             ("old.example.com", "lmnfl_old.key"),
             ("new.example.com", "lmnfl_new.key"));
-        client.Options.Lumenfall.ApiKey.Should().Be("lmnfl_new.key");
-        first.Lumenfall.ApiKey.Should().Be("lmnfl_old.key", "a snapshot is frozen: a call that started before the reload keeps its key and endpoint together");
+        client.Options.Gateway.ApiKey.Should().Be("lmnfl_new.key");
+        first.Gateway.ApiKey.Should().Be("lmnfl_old.key", "a snapshot is frozen: a call that started before the reload keeps its key and endpoint together");
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public class AddLumenfallTests
     {
         var source = new ReloadableSource(new Dictionary<string, string?>
         {
-            ["Lumenfall:Lumenfall:ApiKey"] = "lmnfl_good.key",
-            ["Lumenfall:Lumenfall:Endpoint"] = "https://good.example.com/v1",
+            ["Lumenfall:Gateway:ApiKey"] = "lmnfl_good.key",
+            ["Lumenfall:Gateway:Endpoint"] = "https://good.example.com/v1",
         });
         IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
@@ -84,7 +84,7 @@ public class AddLumenfallTests
         _ = provider.GetRequiredService<ImageClient>();
 
         // Microsoft.Extensions.Options reports the bad values on the reloading thread; the clients are not affected.
-        FluentActions.Invoking(() => source.Change(("Lumenfall:Lumenfall:Endpoint", "http://insecure.example.com/v1")))
+        FluentActions.Invoking(() => source.Change(("Lumenfall:Gateway:Endpoint", "http://insecure.example.com/v1")))
             .Should().Throw<Exception>().Where(e => e.ToString().Contains("OptionsValidationException", StringComparison.Ordinal));
         await provider.GetRequiredService<ImageClient>().ListModelsAsync();
 
@@ -114,9 +114,9 @@ public class AddLumenfallTests
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Lumenfall:Lumenfall:ApiKey"] = "lmnfl_config.key",
-            ["Lumenfall:Lumenfall:GenerationTimeout"] = "00:05:00",
-            ["Lumenfall:Lumenfall:Retry:MaxRetries"] = "5",
+            ["Lumenfall:Gateway:ApiKey"] = "lmnfl_config.key",
+            ["Lumenfall:Gateway:GenerationTimeout"] = "00:05:00",
+            ["Lumenfall:Gateway:Retry:MaxRetries"] = "5",
             ["Lumenfall:Fal:ApiKey"] = "fal:config",
             ["Lumenfall:Fal:QueueEndpoint"] = "https://queue.example.com",
             ["Lumenfall:Fal:Mode"] = "sync",
@@ -129,9 +129,9 @@ public class AddLumenfallTests
 
         LumenfallOptions options = provider.GetRequiredService<IOptions<LumenfallOptions>>().Value;
 
-        options.Lumenfall.ApiKey.Should().Be("lmnfl_config.key");
-        options.Lumenfall.GenerationTimeout.Should().Be(TimeSpan.FromMinutes(5));
-        options.Lumenfall.Retry.MaxRetries.Should().Be(5);
+        options.Gateway.ApiKey.Should().Be("lmnfl_config.key");
+        options.Gateway.GenerationTimeout.Should().Be(TimeSpan.FromMinutes(5));
+        options.Gateway.Retry.MaxRetries.Should().Be(5);
         options.Fal.ApiKey.Should().Be("fal:config");
         options.Fal.QueueEndpoint.Should().Be(new Uri("https://queue.example.com"));
         options.Fal.Mode.Should().Be(FalExecutionMode.Sync);
@@ -173,10 +173,10 @@ public class AddLumenfallTests
 
         LumenfallEnvironment.Apply(options, name => environment.GetValueOrDefault(name), setting => setting == "Fal:ApiKey");
 
-        options.Lumenfall.ApiKey.Should().Be("lmnfl_env.key");
+        options.Gateway.ApiKey.Should().Be("lmnfl_env.key");
         options.Fal.ApiKey.Should().BeNull("configuration set Fal:ApiKey (to nothing here), so the environment does not override it");
         options.OmniRouters.ApiKey.Should().Be("sk-env");
-        options.Lumenfall.Endpoint.Should().Be(new Uri("http://127.0.0.1:5000/openai/v1"));
+        options.Gateway.Endpoint.Should().Be(new Uri("http://127.0.0.1:5000/openai/v1"));
         options.Fal.Endpoint.Should().Be(new Uri("http://127.0.0.1:5000/fal"));
         options.Fal.QueueEndpoint.Should().Be(new Uri("http://127.0.0.1:5000/fal-queue"));
         options.OmniRouters.Endpoint.Should().Be(new Uri("http://127.0.0.1:5000/omnirouters/v1"));
@@ -213,7 +213,7 @@ public class AddLumenfallTests
     {
         (ServiceProvider provider, _) = Build((services, _) => services.AddLumenfall(o =>
         {
-            o.Lumenfall.ApiKey = null;
+            o.Gateway.ApiKey = null;
             o.Fal.ApiKey = null;
             o.OmniRouters.ApiKey = null;
         }));
@@ -231,15 +231,15 @@ public class AddLumenfallTests
     {
         (ServiceProvider provider, _) = Build((services, _) => services.AddLumenfall(o =>
         {
-            o.Lumenfall.ApiKey = "k";
-            o.Lumenfall.Endpoint = new Uri(endpoint);
+            o.Gateway.ApiKey = "k";
+            o.Gateway.Endpoint = new Uri(endpoint);
             o.Fal.Polling.InitialInterval = TimeSpan.Zero;
         }));
 
         OptionsValidationException error = FluentActions.Invoking(() => provider.GetRequiredService<IStartupValidator>().Validate())
             .Should().Throw<OptionsValidationException>().Which;
 
-        error.Failures.Should().Contain(f => f.StartsWith("Lumenfall:Lumenfall:Endpoint", StringComparison.Ordinal) && f.Contains(message, StringComparison.Ordinal));
+        error.Failures.Should().Contain(f => f.StartsWith("Lumenfall:Gateway:Endpoint", StringComparison.Ordinal) && f.Contains(message, StringComparison.Ordinal));
         error.Failures.Should().Contain(f => f.StartsWith("Lumenfall:Fal:Polling", StringComparison.Ordinal));
     }
 
@@ -257,8 +257,8 @@ public class AddLumenfallTests
     {
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
         {
-            services.AddKeyedLumenfall("team-a", o => o.Lumenfall.ApiKey = "lmnfl_team_a.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
-            services.AddKeyedLumenfall("team-b", o => o.Lumenfall.ApiKey = "lmnfl_team_b.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
+            services.AddKeyedLumenfall("team-a", o => o.Gateway.ApiKey = "lmnfl_team_a.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
+            services.AddKeyedLumenfall("team-b", o => o.Gateway.ApiKey = "lmnfl_team_b.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
         });
 
         ImageClient a = provider.GetRequiredKeyedService<ImageClient>("team-a");
@@ -279,7 +279,7 @@ public class AddLumenfallTests
         mock.When(HttpMethod.Get, ServiceHarness.LumenfallBase + "/models").Respond(_ =>
             calls++ == 0 ? ServiceHarness.Json(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "0")) : ServiceHarness.Json(HttpStatusCode.OK, """{ "data": [] }"""));
         var services = new ServiceCollection();
-        services.AddLumenfall(o => o.Lumenfall.ApiKey = "k").LumenfallHttpClient
+        services.AddLumenfall(o => o.Gateway.ApiKey = "k").LumenfallHttpClient
             .AddHttpMessageHandler(() => new RecordingHandler(seen))
             .ConfigurePrimaryHttpMessageHandler(() => mock);
         using ServiceProvider provider = services.BuildServiceProvider();

@@ -45,7 +45,7 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public async Task A_generation_has_an_operation_span_with_gen_ai_attributes_and_a_span_per_http_attempt()
     {
-        var harness = new ServiceHarness(o => o.Lumenfall.Retry.MaxRetries = 2);
+        var harness = new ServiceHarness(o => o.Gateway.Retry.MaxRetries = 2);
         harness.Script(HttpMethod.Post, Generations,
             () => ServiceHarness.Json(HttpStatusCode.TooManyRequests, "{}", ("Retry-After", "1")),
             () => ServiceHarness.Json(HttpStatusCode.OK, """{ "id": "req_tel", "data": [ { "url": "https://media.lumenfall.ai/a.png" }, { "url": "https://media.lumenfall.ai/b.png" } ] }"""));
@@ -97,8 +97,8 @@ public sealed class TelemetryTests : IDisposable
             services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
             services.AddLumenfall(o =>
             {
-                o.Lumenfall.ApiKey = ServiceHarness.LumenfallKey;
-                o.Lumenfall.Retry.MaxRetries = 1;
+                o.Gateway.ApiKey = ServiceHarness.LumenfallKey;
+                o.Gateway.Retry.MaxRetries = 1;
                 o.EnableSensitiveData = sensitive;
             }).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
             using ServiceProvider provider = services.BuildServiceProvider();

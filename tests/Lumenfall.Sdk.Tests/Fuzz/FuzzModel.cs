@@ -289,7 +289,7 @@ internal sealed record FuzzSettings
     public LumenfallOptions CreateOptions(TimeProvider time, FuzzPath path)
     {
         var options = new LumenfallOptions { TimeProvider = time, DownloadTimeout = DownloadTimeout, MaxResponseBytes = MaxResponseBytes };
-        options.Lumenfall.ApiKey = FuzzKeys.Lumenfall;
+        options.Gateway.ApiKey = FuzzKeys.Lumenfall;
         options.Fal.ApiKey = FuzzKeys.Fal;
         options.OmniRouters.ApiKey = FuzzKeys.OmniRouters;
         foreach ((_, ServiceOptions service) in options.Services)

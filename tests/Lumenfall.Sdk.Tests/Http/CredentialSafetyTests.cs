@@ -54,7 +54,7 @@ public class CredentialSafetyTests
     [Fact]
     public async Task A_same_host_redirect_keeps_the_key_when_the_host_is_an_international_name_spelled_either_way()
     {
-        var harness = new ServiceHarness(o => o.Lumenfall.Endpoint = new Uri("https://bücher.example/openai/v1"));
+        var harness = new ServiceHarness(o => o.Gateway.Endpoint = new Uri("https://bücher.example/openai/v1"));
         harness.Redirect(HttpMethod.Get, "https://bücher.example/openai/v1/models", HttpStatusCode.TemporaryRedirect, "https://xn--bcher-kva.example/openai/v2/models");
         harness.Respond(HttpMethod.Get, "https://xn--bcher-kva.example/openai/v2/models", """{ "data": [] }""");
 
@@ -66,7 +66,7 @@ public class CredentialSafetyTests
     [Fact]
     public async Task A_post_redirected_to_a_get_is_a_read_retried_on_a_5xx()
     {
-        var harness = new ServiceHarness(o => o.Lumenfall.Retry.MaxRetries = 2);
+        var harness = new ServiceHarness(o => o.Gateway.Retry.MaxRetries = 2);
         harness.Redirect(HttpMethod.Post, LumenfallBase + "/images/generations", HttpStatusCode.SeeOther, "/openai/v1/results/abc");
         harness.Script(HttpMethod.Get, "https://api.lumenfall.ai/openai/v1/results/abc",
             () => Json(HttpStatusCode.BadGateway, "{}"),
@@ -123,7 +123,7 @@ public class CredentialSafetyTests
     [Fact]
     public async Task Each_service_key_goes_only_to_that_service()
     {
-        var harness = new ServiceHarness(o => o.Lumenfall.Endpoint = new Uri("https://queue.fal.run/pretend-gateway"));
+        var harness = new ServiceHarness(o => o.Gateway.Endpoint = new Uri("https://queue.fal.run/pretend-gateway"));
         harness.Respond(HttpMethod.Get, "https://queue.fal.run/pretend-gateway/models", """{ "data": [] }""");
 
         await harness.Client.ListModelsAsync();
@@ -218,7 +218,7 @@ public class CredentialSafetyTests
     public void Options_never_print_keys()
     {
         var options = new LumenfallOptions();
-        options.Lumenfall.ApiKey = LumenfallKey;
+        options.Gateway.ApiKey = LumenfallKey;
         options.Fal.ApiKey = FalKey;
         options.OmniRouters.ApiKey = OmniRoutersKey;
 

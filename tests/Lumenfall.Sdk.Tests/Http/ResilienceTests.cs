@@ -18,7 +18,7 @@ public class ResilienceTests
 
     private static ServiceHarness WithRetries(Action<LumenfallOptions>? configure = null) => new(o =>
     {
-        o.Lumenfall.Retry.MaxRetries = 3;
+        o.Gateway.Retry.MaxRetries = 3;
         o.Fal.Retry.MaxRetries = 3;
         configure?.Invoke(o);
     });
@@ -164,7 +164,7 @@ public class ResilienceTests
     [Fact]
     public async Task A_retry_after_beyond_the_cap_fails_at_once_with_the_wait()
     {
-        var harness = WithRetries(o => o.Lumenfall.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
+        var harness = WithRetries(o => o.Gateway.Retry.MaxRetryAfter = TimeSpan.FromSeconds(60));
         Script(harness, HttpMethod.Post, Generations, Reply(HttpStatusCode.TooManyRequests, """{ "error": { "code": "RATE_LIMITED" } }""", ("Retry-After", "3600")));
 
         LumenfallRateLimitException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new Flux2DevGenerationRequest("x")))
@@ -203,7 +203,7 @@ public class ResilienceTests
     [Fact]
     public async Task Reads_give_up_after_the_configured_retries()
     {
-        var harness = WithRetries(o => o.Lumenfall.Retry.MaxRetries = 2);
+        var harness = WithRetries(o => o.Gateway.Retry.MaxRetries = 2);
         Script(harness, HttpMethod.Get, Models, Reply(HttpStatusCode.ServiceUnavailable, Failure));
 
         Task<IReadOnlyList<ServiceModel>> call = harness.Client.ListModelsAsync();

@@ -36,8 +36,8 @@ public class WaitAndErrorDetailTests
     {
         var harness = new ServiceHarness(o =>
         {
-            o.Lumenfall.Retry.MaxRetries = 3;
-            o.Lumenfall.RequestTimeout = TimeSpan.FromSeconds(10);
+            o.Gateway.Retry.MaxRetries = 3;
+            o.Gateway.RequestTimeout = TimeSpan.FromSeconds(10);
         });
         harness.Script(HttpMethod.Get, LumenfallBase + "/models", () => Json(HttpStatusCode.TooManyRequests, """{ "error": { "code": "RATE_LIMITED" } }""", ("Retry-After", "30")));
 

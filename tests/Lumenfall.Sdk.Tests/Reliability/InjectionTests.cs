@@ -202,7 +202,7 @@ public class InjectionTests
             case "operation": options.Fal.Polling.OperationTimeout = TimeSpan.FromDays(100); break;
             case "interval": options.OmniRouters.Polling.MaxInterval = TimeSpan.MaxValue; break;
             case "backoff": options.Fal.Polling.BackoffMultiplier = double.NaN; break;
-            case "timeout": options.Lumenfall.RequestTimeout = TimeSpan.FromDays(60); break;
+            case "timeout": options.Gateway.RequestTimeout = TimeSpan.FromDays(60); break;
             default: options.Fal.Retry.MaxRetryAfter = TimeSpan.MaxValue; break;
         }
 

@@ -20,7 +20,7 @@ public class TypedFailureTests
     [Fact]
     public async Task A_body_cut_short_is_a_network_exception_with_the_request_id_and_the_post_is_not_replayed()
     {
-        var harness = new ServiceHarness(o => o.Lumenfall.Retry.MaxRetries = 3);
+        var harness = new ServiceHarness(o => o.Gateway.Retry.MaxRetries = 3);
         harness.Script(HttpMethod.Post, Generations,
             () => HostileContent.CutShort("""{"created":1,"data":[{"url":"https://cdn.example.com/a.png"}]}""", sent: 40, declared: 500, headers: ("X-Lumenfall-Request-Id", "req_cut")));
 

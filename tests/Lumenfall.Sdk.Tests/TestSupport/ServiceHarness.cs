@@ -16,7 +16,7 @@ internal sealed class ServiceHarness
     public ServiceHarness(Action<LumenfallOptions>? configure = null)
     {
         Mock.Fallback.Respond(request => throw new InvalidOperationException($"Unexpected request {request.Method} {request.RequestUri}"));
-        Options.Lumenfall.ApiKey = LumenfallKey;
+        Options.Gateway.ApiKey = LumenfallKey;
         Options.Fal.ApiKey = FalKey;
         Options.OmniRouters.ApiKey = OmniRoutersKey;
         Options.TimeProvider = Time;

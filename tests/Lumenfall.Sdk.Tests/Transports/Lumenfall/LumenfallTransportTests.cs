@@ -279,7 +279,7 @@ public class LumenfallTransportTests
     [Fact]
     public async Task A_slow_generation_times_out_with_the_client_request_id_and_a_billing_warning()
     {
-        var harness = new ServiceHarness(o => o.Lumenfall.GenerationTimeout = TimeSpan.FromMinutes(3));
+        var harness = new ServiceHarness(o => o.Gateway.GenerationTimeout = TimeSpan.FromMinutes(3));
         Task received = harness.Hang(Generations);
 
         Task<ImageGenerationResult> call = harness.Client.GenerateAsync(new GptImage2GenerationRequest("x"));
