@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NativeAOT check: publishes samples/NativeAot with PublishAot=true, fails on any AOT or trim warning, then runs the
 # native binary against the offline emulator started as its own process (`lumenfall emulator`) and checks that it wrote
-# every image. Prints the time each step took. .ci/run calls it when LUMENFALL_AOT=1.
+# every image. Prints the time each step took. .ci/run calls it on every run unless LUMENFALL_AOT=0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
