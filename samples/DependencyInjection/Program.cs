@@ -6,8 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 LumenfallEmulator? emulator = Environment.GetEnvironmentVariable("LUMENFALL_API_KEY") is null ? await LumenfallEmulator.StartAsync() : null;
-HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddLumenfall(builder.Configuration, options => emulator?.Configure(options));
+// The content root is the app's own folder, so appsettings.json is read wherever the app is started from.
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddLumenfall(builder.Configuration, options =>
+{
+    if (emulator is not null)
+    {
+        emulator.Configure(options);
+        options.OmniRouters.Polling.InitialInterval = TimeSpan.FromMilliseconds(100);   // the emulator answers at once; the real service asks for 5 s
+    }
+});
 builder.Services.AddHostedService<PosterService>();
 
 using IHost host = builder.Build();

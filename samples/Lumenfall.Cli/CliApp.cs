@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -7,52 +8,66 @@ using Lumenfall.Sdk.Testing;
 namespace Lumenfall.Cli;
 
 /// <summary>
-/// The <c>lumenfall</c> command. Exit codes: 0 success, 2 bad input, 3 service error (and any other failure), 4
-/// timeout or canceled. Progress and notices go to stderr; with <c>--json</c>, stdout holds exactly one JSON object.
-/// <see cref="RunAsync"/> never throws: every failure becomes one <c>error:</c> line on stderr and an exit code.
+/// The <c>lumenfall</c> command, parsed with System.CommandLine. Exit codes: 0 success, 2 bad input, 3 service or
+/// other error, 4 timeout or canceled, 130 and 143 interrupted by SIGINT and SIGTERM. Progress and notices go to
+/// stderr; with <c>--json</c>, stdout holds exactly one JSON object. <see cref="RunAsync"/> never throws: every
+/// failure becomes one <c>error:</c> line on stderr (more only with <c>--verbose</c>) and an exit code.
 /// </summary>
-internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, string?> environment)
+internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, string?> environment, CliInterruption? interruption = null)
 {
     public const int Ok = 0;
     public const int BadInput = 2;
     public const int ServiceError = 3;
     public const int TimedOut = 4;
 
-    private const string Usage = """
-        lumenfall generate --model <id> --prompt <text> [--image <path-or-url>]... [--mask <path>]
-                           [--param name=value]... [--output <file-or-folder>] [--async] [--json]
-                           [--validation strict|lenient|none]
-        lumenfall models
-        lumenfall schema <model>
-        lumenfall operation status|wait|cancel <token>
-        lumenfall emulator [--port N]
-        Any command: --verbose shows the details of a failure (exception type, ids, inner errors, stack).
+    private const string About = """
+        Generate and edit images through the Lumenfall gateway, fal.ai and OmniRouters.
 
-        Models: fal-ai/omnigen-v1 (omnigen-v1), omnigen-v2, gpt-image-2, flux.2-dev, omnirouters/<model>
-                (for example omnirouters/Nano-Banana2); any other gateway id, or any fal app as
-                fal-ai/<app>[/<path>] (for example fal-ai/flux/dev), is sent untyped.
-        --param values that parse as JSON (5, true, {"a":1}) are sent as JSON, others as strings.
-        Keys and endpoints: LUMENFALL_API_KEY, FAL_KEY, OMNIROUTERS_API_KEY, LUMENFALL_BASE_URL, FAL_RUN_BASE_URL,
-        FAL_QUEUE_BASE_URL, OMNIROUTERS_BASE_URL. Without a key for the model's service, the built-in offline
-        emulator answers instead (and says so).
-        Exit codes: 0 success, 2 bad input, 3 service or other error, 4 timeout or canceled.
+        Models: fal-ai/omnigen-v1 (omnigen-v1), omnigen-v2, gpt-image-2, flux.2-dev, omnirouters/<model> (for example
+        omnirouters/Nano-Banana2); any other gateway id, or any fal app as fal-ai/<app>[/<path>], is sent untyped.
+
+        Environment variables:
+          LUMENFALL_API_KEY, FAL_KEY, OMNIROUTERS_API_KEY  the services' keys. A service without one is answered by the
+                                                           built-in offline emulator, which says so (images are synthetic).
+          LUMENFALL_BASE_URL, FAL_RUN_BASE_URL, FAL_QUEUE_BASE_URL, FAL_STORAGE_BASE_URL, OMNIROUTERS_BASE_URL
+                                                           the services' endpoints (for example those 'lumenfall emulator' prints).
+
+        Exit codes: 0 success, 2 bad input, 3 service or other error, 4 timeout or canceled, 130 interrupted (SIGINT),
+        143 stopped (SIGTERM).
         """;
+
+    private static readonly Option<bool> Verbose = new("--verbose") { Description = "On a failure, show the details: exception type, ids, inner errors, stack.", Recursive = true };
+
+    private static readonly Option<bool> Json = new("--json") { Description = "Write one JSON object to stdout (files, model, service, ids, seed, cost) instead of the file names." };
+
+    private static readonly Option<string> OutputPath = new("--output", "-o") { Description = "A file, or a folder for service-named files (default: the current folder). Checked before anything is billed.", HelpName = "file-or-folder" };
+
+    private static readonly Option<bool> Overwrite = new("--overwrite") { Description = "Replace an existing file at --output." };
 
     private LumenfallEmulator? _emulator;
 
+    /// <summary>Gets whether a job this run started can be resumed by a later run (not when the built-in emulator, which ends with this run, answered).</summary>
+    private bool CanResume => _emulator is null;
+
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        // Read before parsing, so that even a usage error can be explained in detail.
+        ParseResult parsed = Commands().Parse(args);
         bool verbose = args.Contains("--verbose");
+        if (parsed.Errors.Count > 0)
+        {
+            return CliErrors.ReportUsage(error, parsed);
+        }
+
         int code;
         try
         {
-            code = await RunCommandAsync(args, cancellationToken).ConfigureAwait(false);
+            var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+            code = await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // Every failure, ours or not, ends here: one error line and an exit code, never a stack trace (unless --verbose).
-            code = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested);
+            code = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested, interruption?.Signal, CanResume);
         }
 
         try
@@ -65,7 +80,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         catch (Exception ex) when (code == Ok || verbose)
         {
             // Stopping the built-in emulator failed: an error of its own after a success; after a failure, only a detail.
-            int failed = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested);
+            int failed = CliErrors.Report(error, ex, verbose, cancellationToken.IsCancellationRequested, interruption?.Signal, CanResume);
             code = code == Ok ? failed : code;
         }
         catch (Exception)
@@ -76,42 +91,79 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         return code;
     }
 
-    private async Task<int> RunCommandAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    private RootCommand Commands()
     {
-        CliArguments parsed = CliArguments.Parse(args);
-        string? command = parsed.Positional.FirstOrDefault();
-        if (command is null || parsed.Has("--help") || parsed.Has("-h"))
+        var model = new Option<string>("--model", "-m") { Description = "The model id (see 'lumenfall models').", Required = true };
+        var prompt = new Option<string>("--prompt", "-p") { Description = "What to generate, or how to edit the input images.", Required = true };
+        var images = new Option<string[]>("--image", "-i") { Description = "An input image: a file, or an http(s) or data: URL. Repeat for several; with images, a model that edits edits.", HelpName = "path-or-url" };
+        var mask = new Option<string>("--mask") { Description = "A mask image for an edit (a file or URL).", HelpName = "path-or-url" };
+        var parameters = new Option<string[]>("--param") { Description = "A model parameter by its wire name, for example size=1024x768 or n=2. Values that read as JSON (5, true, {\"a\":1}) are sent as JSON, others as text. Repeat for several; see 'lumenfall schema <model>'.", HelpName = "name=value" };
+        var validation = new Option<string>("--validation") { Description = "How strictly the request is checked before it is sent: strict refuses any broken rule; lenient sends values outside the documented ranges and lists; none sends everything it can.", DefaultValueFactory = _ => "strict" };
+        validation.AcceptOnlyFromAmong("strict", "lenient", "none");
+        var startAsync = new Option<bool>("--async") { Description = "Start the job and follow it as an operation that can be resumed with 'lumenfall operation wait' (an OmniRouters task; fal models always run on fal's queue; the gateway answers in one call either way)." };
+
+        var generate = new Command("generate", "Generate or edit an image and save it.") { model, prompt, images, mask, parameters, OutputPath, Overwrite, startAsync, Json, validation };
+        generate.SetAction((parse, cancellationToken) => GenerateAsync(
+            parse.GetRequiredValue(model), parse.GetRequiredValue(prompt), parse.GetValue(images) ?? [], parse.GetValue(mask), parse.GetValue(parameters) ?? [],
+            parse.GetValue(validation)!, parse.GetValue(startAsync), OutputFiles.Prepare(parse.GetValue(OutputPath), parse.GetValue(Overwrite)), parse.GetValue(Json), cancellationToken));
+
+        var models = new Command("models", "List the models: the gateway's (from the service) and those of fal.ai and OmniRouters the SDK types.");
+        models.SetAction((_, cancellationToken) => ModelsAsync(cancellationToken));
+
+        var schemaModel = new Argument<string>("model") { Description = "The model id." };
+        var schema = new Command("schema", "Print a model's JSON Schema: every parameter with its wire name, type and rules.") { schemaModel };
+        schema.SetAction((parse, cancellationToken) => SchemaAsync(parse.GetRequiredValue(schemaModel), cancellationToken));
+
+        var operation = new Command("operation", "Follow a job started earlier, by the token 'generate' printed ('Resume with: ...').");
+        foreach ((string name, string description) in new[]
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            if (command is null && !parsed.Has("--help") && !parsed.Has("-h"))
+            ("status", "Print the job's status once."),
+            ("wait", "Wait for the job to finish and save its images."),
+            ("cancel", "Ask the service to cancel the job."),
+        })
+        {
+            var token = new Argument<string>("token") { Description = "The operation's rehydration token (lmfop1.…)." };
+            var action = new Command(name, description) { token };
+            if (name == "wait")
             {
-                throw new CliUsageException("No command given. Run lumenfall --help.");
+                action.Options.Add(OutputPath);
+                action.Options.Add(Overwrite);
+                action.Options.Add(Json);
             }
 
-            return Ok;
+            action.SetAction((parse, cancellationToken) => OperationAsync(
+                name, parse.GetRequiredValue(token), name == "wait" ? OutputFiles.Prepare(parse.GetValue(OutputPath), parse.GetValue(Overwrite)) : null, parse.GetValue(Json), cancellationToken));
+            operation.Subcommands.Add(action);
         }
 
-        return command switch
+        var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        port.Validators.Add(result =>
         {
-            "generate" => await GenerateAsync(parsed, cancellationToken).ConfigureAwait(false),
-            "models" => await ModelsAsync(parsed, cancellationToken).ConfigureAwait(false),
-            "schema" => await SchemaAsync(parsed, cancellationToken).ConfigureAwait(false),
-            "operation" => await OperationAsync(parsed, cancellationToken).ConfigureAwait(false),
-            "emulator" => await EmulatorAsync(parsed, cancellationToken).ConfigureAwait(false),
-            _ => throw new CliUsageException($"Unknown command '{command}'. Run lumenfall --help."),
-        };
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--port takes 0 to 65535.");
+            }
+        });
+        var queuedPolls = new Option<int>("--queued-polls") { Description = "How many status polls a fal job or OmniRouters task stays queued (default 2).", DefaultValueFactory = _ => 2 };
+        var runningPolls = new Option<int>("--running-polls") { Description = "How many status polls it then stays running (default 2).", DefaultValueFactory = _ => 2 };
+        var emulator = new Command("emulator", "Run the offline emulator of all three services until stopped (Ctrl+C or SIGTERM). It keeps its jobs while it runs, so 'operation wait' works against it from another shell.") { port, queuedPolls, runningPolls };
+        emulator.SetAction((parse, cancellationToken) => EmulatorAsync(
+            new EmulatorOptions { Port = parse.GetValue(port), QueuedPolls = Math.Max(0, parse.GetValue(queuedPolls)), RunningPolls = Math.Max(0, parse.GetValue(runningPolls)) }, cancellationToken));
+
+        var root = new RootCommand(About) { generate, models, schema, operation, emulator };
+        root.Options.Add(Verbose);
+        return root;
     }
 
-    private async Task<int> GenerateAsync(CliArguments args, CancellationToken cancellationToken)
+    private async Task<int> GenerateAsync(
+        string model, string prompt, string[] images, string? mask, string[] parameters, string validation, bool startAsync, OutputFiles files, bool json, CancellationToken cancellationToken)
     {
-        args.OnlyAllow("--model", "--prompt", "--image", "--mask", "--param", "--output", "--async", "--json", "--validation");
-        ImageRequest request = RequestBuilder.Build(args.Required("--model"), args.Required("--prompt"), args.Values("--image"), args.Value("--mask"), args.Values("--param"));
-        request.Validation = args.Value("--validation")?.ToUpperInvariant() switch
+        ImageRequest request = RequestBuilder.Build(model, prompt, images, mask, parameters);
+        request.Validation = validation switch
         {
-            null or "STRICT" => ValidationLevel.Strict,
-            "LENIENT" => ValidationLevel.Lenient,
-            "NONE" => ValidationLevel.None,
-            string other => throw new CliUsageException($"--validation must be strict, lenient or none (was '{other}')."),
+            "lenient" => ValidationLevel.Lenient,
+            "none" => ValidationLevel.None,
+            _ => ValidationLevel.Strict,
         };
         foreach (ValidationError relaxed in request.Validate())
         {
@@ -123,13 +175,15 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         var clock = Stopwatch.StartNew();
         ImageGenerationResult result;
         string? operationId = null;
-        if (args.Has("--async") || request.Service == ImageService.Fal)
+        if (startAsync || request.Service == ImageService.Fal)
         {
             ImageOperation operation = await client.StartAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
             operationId = operation.HasCompleted ? null : operation.Id;
             if (operationId is not null)
             {
-                await error.WriteLineAsync($"Submitted {operation.Id}. Resume with: lumenfall operation wait {operation.RehydrationToken}").ConfigureAwait(false);
+                await error.WriteLineAsync(CanResume
+                    ? $"Submitted {operation.Id}. Resume with: lumenfall operation wait {operation.RehydrationToken}"
+                    : $"Submitted {operation.Id} to the built-in emulator.").ConfigureAwait(false);
             }
 
             result = await operation.WaitForCompletionAsync(new ProgressWriter(error), cancellationToken).ConfigureAwait(false);
@@ -140,13 +194,30 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             result = await client.GenerateAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        List<string> files = await SaveAsync(result, args.Value("--output"), cancellationToken).ConfigureAwait(false);
-        await error.WriteLineAsync($"Done in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", files)}").ConfigureAwait(false);
-        if (args.Has("--json"))
+        IReadOnlyList<string> saved = await SaveAsync(result, files, operationId, json, cancellationToken).ConfigureAwait(false);
+        await error.WriteLineAsync($"Done in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", saved)}").ConfigureAwait(false);
+        return Ok;
+    }
+
+    /// <summary>Saves every image (a failed save leaves the bytes in a temp file the error names), then prints the files or the JSON.</summary>
+    private async Task<IReadOnlyList<string>> SaveAsync(ImageGenerationResult result, OutputFiles files, string? operationId, bool json, CancellationToken cancellationToken)
+    {
+        (IReadOnlyList<string> saved, IReadOnlyList<string> failures) = await files.SaveAsync(result, cancellationToken).ConfigureAwait(false);
+        if (failures.Count > 0)
         {
-            var json = new JsonObject
+            foreach (string file in saved)
             {
-                ["files"] = new JsonArray([.. files.Select(f => (JsonNode)f)]),
+                await output.WriteLineAsync(file).ConfigureAwait(false);
+            }
+
+            throw new CliSaveException(string.Join("; ", failures));
+        }
+
+        if (json)
+        {
+            var document = new JsonObject
+            {
+                ["files"] = new JsonArray([.. saved.Select(f => (JsonNode)f)]),
                 ["model"] = result.ModelId,
                 ["service"] = result.Service.ToString(),
                 ["request_id"] = result.RequestId,
@@ -157,22 +228,21 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
                 ["currency"] = result.CostCurrency,
                 ["emulated"] = _emulator is not null,
             };
-            await output.WriteLineAsync(json.ToJsonString()).ConfigureAwait(false);
+            await output.WriteLineAsync(document.ToJsonString()).ConfigureAwait(false);
         }
         else
         {
-            foreach (string file in files)
+            foreach (string file in saved)
             {
                 await output.WriteLineAsync(file).ConfigureAwait(false);
             }
         }
 
-        return Ok;
+        return saved;
     }
 
-    private async Task<int> ModelsAsync(CliArguments args, CancellationToken cancellationToken)
+    private async Task<int> ModelsAsync(CancellationToken cancellationToken)
     {
-        args.OnlyAllow();
         ImageClient client = await ClientForAsync(ImageService.Lumenfall, cancellationToken).ConfigureAwait(false);
         foreach (ServiceModel model in await client.ListModelsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -188,10 +258,8 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         return Ok;
     }
 
-    private async Task<int> SchemaAsync(CliArguments args, CancellationToken cancellationToken)
+    private async Task<int> SchemaAsync(string model, CancellationToken cancellationToken)
     {
-        args.OnlyAllow();
-        string model = args.Positional.ElementAtOrDefault(1) ?? throw new CliUsageException("schema needs a model id.");
         if (ModelCatalog.TryGet(model, out ModelDescriptor? descriptor) && descriptor.Service != ImageService.Lumenfall)
         {
             using var reader = new StreamReader(descriptor.OpenSchema());
@@ -205,16 +273,14 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         return Ok;
     }
 
-    private async Task<int> OperationAsync(CliArguments args, CancellationToken cancellationToken)
+    private async Task<int> OperationAsync(string action, string token, OutputFiles? files, bool json, CancellationToken cancellationToken)
     {
-        args.OnlyAllow("--output", "--json");
-        string action = args.Positional.ElementAtOrDefault(1) ?? throw new CliUsageException("operation needs status, wait or cancel.");
-        string token = args.Positional.ElementAtOrDefault(2) ?? throw new CliUsageException("operation needs a rehydration token.");
-        var options = Options();
+        LumenfallOptions options = LumenfallOptions.FromEnvironment(environment);
         ImageOperation operation = new ImageClient(options).ResumeOperation(token);
         if (string.IsNullOrEmpty(options.For(operation.Service).ApiKey))
         {
-            throw new CliUsageException($"Set {LumenfallEnvironment.KeyVariable(operation.Service)} to follow a {operation.Service} operation (the offline emulator does not keep jobs between processes).");
+            throw new CliUsageException(
+                $"operation {action} needs {LumenfallEnvironment.KeyVariable(operation.Service)}: the built-in emulator keeps no jobs after the command that started them (a 'lumenfall emulator' server does while it runs: export the variables it prints).");
         }
 
         switch (action)
@@ -225,46 +291,34 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
                 return Ok;
             case "wait":
                 ImageGenerationResult result = await operation.WaitForCompletionAsync(new ProgressWriter(error), cancellationToken).ConfigureAwait(false);
-                foreach (string file in await SaveAsync(result, args.Value("--output"), cancellationToken).ConfigureAwait(false))
-                {
-                    await output.WriteLineAsync(file).ConfigureAwait(false);
-                }
-
-                return Ok;
-            case "cancel":
-                await output.WriteLineAsync((await operation.CancelAsync(cancellationToken).ConfigureAwait(false)).ToString()).ConfigureAwait(false);
+                await SaveAsync(result, files!, operation.Id, json, cancellationToken).ConfigureAwait(false);
                 return Ok;
             default:
-                throw new CliUsageException($"Unknown operation action '{action}': use status, wait or cancel.");
+                await output.WriteLineAsync((await operation.CancelAsync(cancellationToken).ConfigureAwait(false)).ToString()).ConfigureAwait(false);
+                return Ok;
         }
     }
 
-    private async Task<int> EmulatorAsync(CliArguments args, CancellationToken cancellationToken)
+    private async Task<int> EmulatorAsync(EmulatorOptions options, CancellationToken cancellationToken)
     {
-        args.OnlyAllow("--port");
-        int port = args.Value("--port") is string text ? int.TryParse(text, out int parsed) && parsed is >= 0 and <= 65535 ? parsed : throw new CliUsageException("--port must be 0-65535.") : 0;
-        LumenfallEmulator emulator = await LumenfallEmulator.StartAsync(new EmulatorOptions { Port = port }, cancellationToken).ConfigureAwait(false);
+        LumenfallEmulator emulator = await LumenfallEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
         await output.WriteLineAsync($"Lumenfall emulator listening on {emulator.BaseAddress}").ConfigureAwait(false);
         foreach ((string name, string value) in emulator.EnvironmentVariables())
         {
             await output.WriteLineAsync($"export {name}={value}").ConfigureAwait(false);
         }
 
-        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);   // a signal from here on stops the server: it is what it waits for
         await error.WriteLineAsync("Press Ctrl+C to stop.").ConfigureAwait(false);
         await emulator.RunUntilStoppedAsync(cancellationToken).ConfigureAwait(false);
-        return Ok;
-    }
-
-    private LumenfallOptions Options()
-    {
-        return LumenfallOptions.FromEnvironment(environment);
+        await error.WriteLineAsync($"Emulator stopped{(interruption?.Signal is { } signal ? $" ({CliInterruption.Name(signal)})" : string.Empty)}.").ConfigureAwait(false);
+        return Ok;   // stopping is how a server's work ends
     }
 
     /// <summary>A client from the environment; when the service has no key, the built-in emulator answers for it.</summary>
     private async Task<ImageClient> ClientForAsync(ImageService service, CancellationToken cancellationToken)
     {
-        LumenfallOptions options = Options();
+        LumenfallOptions options = LumenfallOptions.FromEnvironment(environment);
         ServiceOptions settings = options.For(service);
         if (string.IsNullOrEmpty(settings.ApiKey))
         {
@@ -288,22 +342,6 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
 
         return new ImageClient(options);
     }
-
-    private static async Task<List<string>> SaveAsync(ImageGenerationResult result, string? output, CancellationToken cancellationToken)
-    {
-        var files = new List<string>();
-        for (int i = 0; i < result.Images.Count; i++)
-        {
-            string target = output is null || Directory.Exists(output)
-                ? Path.Combine(output ?? ".", $"{Slug(result.ModelId)}-{Slug(result.RequestId ?? "image")[..Math.Min(12, Slug(result.RequestId ?? "image").Length)]}-{i + 1}")
-                : i == 0 ? output : Path.Combine(Path.GetDirectoryName(output) ?? ".", $"{Path.GetFileNameWithoutExtension(output)}-{i + 1}{Path.GetExtension(output)}");
-            files.Add(await result.Images[i].SaveAsync(target, cancellationToken).ConfigureAwait(false));
-        }
-
-        return files;
-    }
-
-    private static string Slug(string text) => string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-'));
 
     /// <summary>Shows status, queue position, elapsed time and new log lines on stderr.</summary>
     private sealed class ProgressWriter(TextWriter error) : IProgress<OperationUpdate>

@@ -10,25 +10,13 @@ AppDomain.CurrentDomain.UnhandledException += (_, e) =>
     Environment.Exit(CliErrors.Report(Console.Error, failure, verbose, userCanceled: false));
 };
 
-using var cancel = new CancellationTokenSource();
-void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
-{
-    // The first Ctrl+C stops the wait (exit code 4); a second one ends the process at once.
-    e.Cancel = !cancel.IsCancellationRequested;
-    cancel.Cancel();
-}
-
+using CliInterruption interruption = CliInterruption.ForProcess();
 try
 {
-    Console.CancelKeyPress += OnCancelKeyPress;
-    return await new CliApp(Console.Out, Console.Error, Environment.GetEnvironmentVariable).RunAsync(args, cancel.Token);
+    return await new CliApp(Console.Out, Console.Error, Environment.GetEnvironmentVariable, interruption).RunAsync(args, interruption.Token);
 }
 catch (Exception ex)
 {
     // RunAsync reports its own failures; this catches anything around it.
-    return CliErrors.Report(Console.Error, ex, verbose, cancel.IsCancellationRequested);
-}
-finally
-{
-    Console.CancelKeyPress -= OnCancelKeyPress;
+    return CliErrors.Report(Console.Error, ex, verbose, interruption.Token.IsCancellationRequested, interruption.Signal);
 }

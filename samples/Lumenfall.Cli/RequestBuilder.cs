@@ -62,17 +62,48 @@ internal static class RequestBuilder
         }
         catch (LumenfallValidationException) when (value is not JsonValue parsed || parsed.GetValueKind() != JsonValueKind.String)
         {
-            request.SetParameter(wireName, JsonValue.Create(text));   // 123 or true for a parameter typed as text: the words as typed
+            Retry(request, wireName, text);   // 123 or true for a parameter typed as text: the words as typed
+        }
+        catch (LumenfallValidationException ex) when (ex.Rule == ValidationRule.ParameterType)
+        {
+            throw new CliUsageException($"--param {wireName}={text}: {wireName} {ex.Errors[0].Message}.");
         }
     }
 
-    private static IEnumerable<(string Name, string Value)> Pairs(IReadOnlyList<string> parameters)
+    private static void Retry(ImageRequest request, string wireName, string text)
     {
+        try
+        {
+            request.SetParameter(wireName, JsonValue.Create(text));
+        }
+        catch (LumenfallValidationException ex) when (ex.Rule == ValidationRule.ParameterType)
+        {
+            throw new CliUsageException($"--param {wireName}={text}: {wireName} {ex.Errors[0].Message}.");
+        }
+    }
+
+    /// <summary>The name=value pairs, each name once: a repeated name is refused rather than one value silently winning.</summary>
+    private static List<(string Name, string Value)> Pairs(IReadOnlyList<string> parameters)
+    {
+        var pairs = new List<(string Name, string Value)>();
         foreach (string parameter in parameters)
         {
             int equals = parameter.IndexOf('=', StringComparison.Ordinal);
-            yield return equals > 0 ? (parameter[..equals], parameter[(equals + 1)..]) : throw new CliUsageException($"--param needs name=value (was '{parameter}').");
+            if (equals <= 0)
+            {
+                throw new CliUsageException($"--param needs name=value (was '{parameter}').");
+            }
+
+            (string name, string value) = (parameter[..equals], parameter[(equals + 1)..]);
+            if (pairs.FirstOrDefault(p => p.Name == name) is { Name: not null } earlier)
+            {
+                throw new CliUsageException($"--param {name} is given twice ('{earlier.Value}' and '{value}'); give it once.");
+            }
+
+            pairs.Add((name, value));
         }
+
+        return pairs;
     }
 
     private static ImageInput Input(string text) =>

@@ -6,7 +6,8 @@ using Lumenfall.Sdk;
 using Lumenfall.Sdk.Testing;
 using WebApi;
 
-WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own folder, so appsettings.json is read wherever the app is started from.
+WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 
 LumenfallEmulator? emulator = HasAnyKey(builder.Configuration) ? null : await LumenfallEmulator.StartAsync();

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Lumenfall.Sdk.Testing;
@@ -137,6 +138,9 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // An embedded server: the process that hosts it owns Ctrl+C and SIGTERM (a console lifetime would stop the
+        // emulator behind its owner's back, and keep a CLI from ending on SIGTERM).
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, _state.Options.Port));
         WebApplication app = builder.Build();
         app.Use(InterceptAsync);
@@ -309,5 +313,13 @@ public sealed class LumenfallEmulator : IAsyncDisposable
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
         await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>A host lifetime that leaves the process's signals alone: the emulator stops when it is disposed.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -106,7 +106,55 @@ public sealed class CliFailureTests : IAsyncLifetime
         CliRun run = await RunAsync(Environment(), "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", Path.Combine(file, "image.png"));
 
         run.Code.Should().Be(CliApp.BadInput, run.Error);
-        run.ErrorLines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle();
+        run.ErrorLines.Should().ContainSingle().Which.Should().Be($"error: --output {Path.Combine(file, "image.png")}: the folder {file} cannot be created ({file} is a file).");
+        _emulator.Requests.Should().NotContain(r => r.Method == "POST", "the output is checked before anything is billed");
+    }
+
+    [Fact]
+    public async Task An_existing_output_file_is_refused_before_billing_unless_overwrite_is_given()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "poster.png");
+        await File.WriteAllTextAsync(file, "an earlier poster");
+
+        CliRun refused = await RunAsync(Environment(), "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", file);
+        int postsAfterRefusal = _emulator.Requests.Count(r => r.Method == "POST");
+        CliRun replaced = await RunAsync(Environment(), "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", file, "--overwrite");
+
+        refused.Code.Should().Be(CliApp.BadInput);
+        refused.ErrorLines.Should().ContainSingle().Which.Should().Be($"error: --output {file} already exists; add --overwrite to replace it.");
+        postsAfterRefusal.Should().Be(0);
+        replaced.Code.Should().Be(CliApp.Ok, replaced.Error);
+        ImageAssertions.Describe(await File.ReadAllBytesAsync(file)).Format.Should().Be("png");
+    }
+
+    [Fact]
+    public async Task A_missing_output_folder_is_created()
+    {
+        string file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "new", "deeper", "x.png");
+
+        CliRun run = await RunAsync(Environment(), "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", file);
+
+        run.Code.Should().Be(CliApp.Ok, run.Error);
+        run.Output.Trim().Should().Be(file);
+        File.Exists(file).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task An_image_that_cannot_be_saved_after_billing_is_kept_in_a_temp_file_the_error_names()
+    {
+        // OmniGen v1 answers with a JPEG, so x.png is written as x.jpg; a folder already sits there.
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "x.jpg"));
+
+        CliRun run = await RunAsync(Environment(), "generate", "--model", "omnigen-v1", "--prompt", "x", "--output", Path.Combine(folder, "x.png"));
+
+        run.Code.Should().Be(CliApp.ServiceError, run.Error);
+        string error = run.ErrorLines.Should().ContainSingle(l => l.StartsWith("error: ", StringComparison.Ordinal)).Which;
+        error.Should().StartWith($"error: image 1 could not be saved to {Path.Combine(folder, "x.jpg")} ").And.Contain(" (and from http://127.0.0.1:");
+        string kept = System.Text.RegularExpressions.Regex.Match(error, @"it is safe in (\S+\.jpg)").Groups[1].Value;
+        kept.Should().StartWith(Path.GetTempPath());
+        ImageAssertions.Describe(await File.ReadAllBytesAsync(kept)).Format.Should().Be("jpeg");
+        run.Output.Should().BeEmpty();
     }
 
     private Func<string, string?> Environment()

@@ -72,7 +72,8 @@ public class CliProcessTests
         (int code, string output, string error) = await RunAsync("generate", "--model", "omnigen-v1", "--prompt", "neon words", "--param", "image_size=square", "--output", folder, "--json");
 
         code.Should().Be(0, error);
-        error.Should().Contain("Queued, position").And.Contain("Succeeded").And.Contain("lumenfall operation wait lmfop1.");
+        error.Should().Contain("Queued, position").And.Contain("Succeeded");
+        error.Should().NotContain("lmfop1.", "the built-in emulator ends with the command, so a resume command could not work");
         JsonDocument.Parse(output).RootElement.GetProperty("seed").GetInt64().Should().BePositive();
         Directory.GetFiles(folder).Should().ContainSingle(f => f.EndsWith(".jpg", StringComparison.Ordinal));
     }
@@ -88,6 +89,45 @@ public class CliProcessTests
 
         code.Should().Be(expected);
         error.Should().StartWith("error: ");
+    }
+
+    [Theory]
+    [InlineData("error: unknown option --bogus-flag (did you mean ", "generate", "--model", "flux.2-dev", "--prompt", "x", "--bogus-flag")]
+    [InlineData("error: unknown option --modle (did you mean --model?)", "generate", "--modle", "flux.2-dev", "--prompt", "x")]
+    [InlineData("error: unknown command 'genrate' (did you mean generate?)", "genrate")]
+    [InlineData("error: Option '--model' expects a single argument but 2 were provided", "generate", "--model", "flux.2-dev", "--model", "gpt-image-2", "--prompt", "x")]
+    [InlineData("error: --param size is given twice ('64x64' and '32x32'); give it once.", "generate", "--model", "flux.2-dev", "--prompt", "x", "--param", "size=64x64", "--param", "size=32x32")]
+    [InlineData("error: --param seed=abc: seed takes a whole number; 'abc' is not one.", "generate", "--model", "flux.2-dev", "--prompt", "x", "--param", "seed=abc")]
+    [InlineData("error: Argument 'sloppy' not recognized. Must be one of: 'strict' 'lenient' 'none'", "generate", "--model", "flux.2-dev", "--prompt", "x", "--validation", "sloppy")]
+    [InlineData("--validation lenient would send it as given", "generate", "--model", "flux.2-dev", "--prompt", "x", "--param", "n=99")]
+    public async Task A_usage_error_is_one_line_in_the_clis_own_words_and_exit_code_2(string expected, params string[] args)
+    {
+        (int code, string output, string error) = await RunAsync(args);
+
+        code.Should().Be(2, error);
+        error.TrimEnd('\n').Split('\n').Should().ContainSingle().Which.Should().Contain(expected).And.NotContain("ValidationLevel").And.NotContain("System.");
+        output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Version_help_and_completion_come_from_system_commandline()
+    {
+        (int versionCode, string version, _) = await RunAsync("--version");
+        (int helpCode, string help, _) = await RunAsync("--help");
+        (int generateCode, string generateHelp, _) = await RunAsync("generate", "--help");
+        (int suggestCode, string suggestions, _) = await RunAsync("[suggest:13]", "generate --mo");
+
+        (versionCode, helpCode, generateCode, suggestCode).Should().Be((0, 0, 0, 0));
+        version.Trim().Should().Be(typeof(Lumenfall.Cli.CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion.Split('+')[0]);
+        help.Should().Contain("generate").And.Contain("operation").And.Contain("emulator").And.Contain("Exit codes");
+        foreach (string variable in CliProcess.Variables)
+        {
+            help.Should().Contain(variable, "--help lists every environment variable the CLI reads");
+        }
+
+        generateHelp.Should().Contain("--async").And.Contain("resumed with 'lumenfall operation wait'").And.Contain("--overwrite");
+        suggestions.Split('\n', StringSplitOptions.TrimEntries).Should().Contain("--model");
     }
 
     [Fact]

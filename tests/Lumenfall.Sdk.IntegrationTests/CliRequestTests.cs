@@ -59,7 +59,7 @@ public sealed class CliRequestTests : IAsyncLifetime
     {
         Action act = () => RequestBuilder.Build("flux.2-dev", "a fox", [], null, ["n=many"]);
 
-        act.Should().Throw<LumenfallValidationException>().Which.Errors.Should().ContainSingle(e => e.Parameter == "n" && e.Rule == ValidationRule.ParameterType);
+        act.Should().Throw<CliUsageException>().WithMessage("--param n=many: n takes a whole number; 'many' is not one.");
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class CliRequestTests : IAsyncLifetime
         CliRun run = await RunAsync("generate", "--model", "gpt-image-2", "--prompt", "x", "--param", "quality=auto");
 
         run.Code.Should().Be(CliApp.BadInput);
-        run.Error.Should().Contain("quality").And.Contain("ValidationLevel.Lenient");
+        run.ErrorLines.Should().ContainSingle().Which.Should().Contain("quality").And.Contain("--validation lenient would send it as given").And.NotContain("ValidationLevel");
         _emulator.Requests.Should().NotContain(r => r.Method == "POST");
     }
 
@@ -90,7 +90,7 @@ public sealed class CliRequestTests : IAsyncLifetime
         CliRun run = await RunAsync("generate", "--model", "gpt-image-2", "--prompt", "x", "--validation", "loose");
 
         run.Code.Should().Be(CliApp.BadInput);
-        run.Error.Should().Contain("strict, lenient or none");
+        run.ErrorLines.Should().ContainSingle().Which.Should().Be("error: Argument 'loose' not recognized. Must be one of: 'strict' 'lenient' 'none'. Run 'lumenfall generate --help'.");
     }
 
     private Task<CliRun> RunAsync(params string[] args)

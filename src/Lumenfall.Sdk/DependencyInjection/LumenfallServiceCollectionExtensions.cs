@@ -177,6 +177,17 @@ public static class LumenfallServiceCollectionExtensions
             // Retries wait on the registration's clock (LumenfallOptions.TimeProvider), as they do without a host.
             pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name).TimeProvider;
             RetryPolicy.Configure(pipeline, LoggerOf(context.ServiceProvider));
+
+            // Polly's own log of every attempt ("Execution attempt", Information) would repeat, once per HTTP call, what
+            // the SDK logs itself (each retry, as a warning): Polly logs an attempt only at Debug; its metrics stay.
+            if (context.ServiceProvider.GetService<ILoggerFactory>() is { } loggers)
+            {
+                Polly.TelemetryResiliencePipelineBuilderExtensions.ConfigureTelemetry(pipeline, new Polly.Telemetry.TelemetryOptions
+                {
+                    LoggerFactory = loggers,
+                    SeverityProvider = args => args.Event.EventName == "ExecutionAttempt" ? Polly.Telemetry.ResilienceEventSeverity.Debug : args.Event.Severity,
+                });
+            }
         });
         http.AddHttpMessageHandler(provider => new AttemptHandler(LoggerOf(provider)));
         return http;

@@ -149,19 +149,32 @@ public abstract record ImageRequest
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            string type = (Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType).Name;
             throw new LumenfallValidationException(
-                [new ValidationError(wireName, ValidationRule.ParameterType, $"{wireName} takes a {type}; {Describe(value)} does not convert to one ({ex.Message}).")], ModelId);
+                [new ValidationError(wireName, ValidationRule.ParameterType, $"takes {KindOf(property.PropertyType)}; {Describe(value)} is not one")], ModelId);
         }
 
         property.Set!(this, converted);
         return this;
     }
 
+    /// <summary>The value as the caller wrote it: text in single quotes, anything else as JSON; cut at 60 characters.</summary>
     private static string Describe(JsonNode? value)
     {
-        string text = value?.ToJsonString() ?? "null";
+        string text = value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? $"'{v.GetValue<string>()}'" : value?.ToJsonString() ?? "null";
         return text.Length <= 60 ? text : text[..57] + "...";
+    }
+
+    /// <summary>What a parameter of this type takes, in plain words ("a whole number", not "Int64").</summary>
+    private static string KindOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(int) || type == typeof(long) || type == typeof(short) ? "a whole number"
+            : type == typeof(double) || type == typeof(float) || type == typeof(decimal) ? "a number"
+            : type == typeof(bool) ? "a boolean (true or false)"
+            : type == typeof(ImageInput) ? "an image (a URL or a file)"
+            : type == typeof(ImageSize) ? "a size (a preset name or WIDTHxHEIGHT)"
+            : typeof(System.Collections.IEnumerable).IsAssignableFrom(type) && type != typeof(string) ? "a list"
+            : "a text value";
     }
 
     /// <summary>

@@ -56,6 +56,7 @@ public abstract class ImageOperation
     /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>
     /// <returns>The result.</returns>
     /// <exception cref="LumenfallOperationFailedException">The operation failed or was canceled.</exception>
+    /// <exception cref="LumenfallWaitCanceledException"><paramref name="cancellationToken"/> stopped the wait; it carries the operation's id and rehydration token.</exception>
     public Task<ImageGenerationResult> WaitForCompletionAsync(CancellationToken cancellationToken) =>
         WaitForCompletionAsync(null, cancellationToken);
 
@@ -64,6 +65,7 @@ public abstract class ImageOperation
     /// <param name="cancellationToken">Stops the waiting, never the remote operation.</param>
     /// <returns>The result.</returns>
     /// <exception cref="LumenfallOperationFailedException">The operation failed or was canceled.</exception>
+    /// <exception cref="LumenfallWaitCanceledException"><paramref name="cancellationToken"/> stopped the wait; it carries the operation's id and rehydration token.</exception>
     public abstract Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default);
 
     /// <summary>Streams each change until the operation finishes; then <see cref="WaitForCompletionAsync(CancellationToken)"/> returns the result at once.</summary>

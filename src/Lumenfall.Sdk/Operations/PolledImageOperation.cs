@@ -113,12 +113,20 @@ internal sealed class PolledImageOperation : ImageOperation
 
     public override async Task<ImageGenerationResult> WaitForCompletionAsync(IProgress<OperationUpdate>? progress = null, CancellationToken cancellationToken = default)
     {
-        await foreach (OperationUpdate update in WatchAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            progress?.Report(update);
-        }
+            await foreach (OperationUpdate update in WatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Report(update);
+            }
 
-        return await FinishAsync(cancellationToken).ConfigureAwait(false);
+            return await FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not LumenfallWaitCanceledException)
+        {
+            // The caller stopped waiting; the job goes on at the service: hand back what resumes it.
+            throw new LumenfallWaitCanceledException(Id, RehydrationToken, new OperationCanceledException(ex.Message, ex, cancellationToken));
+        }
     }
 
     public override async IAsyncEnumerable<OperationUpdate> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -242,8 +250,9 @@ internal sealed class PolledImageOperation : ImageOperation
                 RequestId = Id,
             };
         }
-        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex is not LumenfallWaitCanceledException)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex.CancellationToken != cancellationToken)
         {
+            // Canceled through the linked token: report it as the caller's own cancellation.
             throw new LumenfallWaitCanceledException(Id, RehydrationToken, new OperationCanceledException(ex.Message, ex, cancellationToken));
         }
     }

@@ -87,8 +87,19 @@ public class RequestsByNameTests
 
         Action act = () => request.SetParameter("n", "several");
 
-        act.Should().Throw<LumenfallValidationException>().Which.Errors.Should().ContainSingle(e => e.Parameter == "n" && e.Rule == ValidationRule.ParameterType && e.Message.Contains("Int32"));
+        act.Should().Throw<LumenfallValidationException>().Which.Errors.Should().ContainSingle(e => e.Parameter == "n" && e.Rule == ValidationRule.ParameterType && e.Message == "takes a whole number; 'several' is not one");
         request.ImageCount.Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("cfg_scale", "\"high\"", "takes a number; 'high' is not one")]
+    [InlineData("enable_safety_checker", "\"yes\"", "takes a boolean (true or false); 'yes' is not one")]
+    [InlineData("seed", "{\"a\":1}", "takes a whole number; {\"a\":1} is not one")]
+    public void A_wrong_type_is_named_in_plain_words(string wireName, string json, string message)
+    {
+        Action act = () => new Flux2DevGenerationRequest("x").SetParameter(wireName, JsonNode.Parse(json));
+
+        act.Should().Throw<LumenfallValidationException>().Which.Errors.Single().Message.Should().Be(message);
     }
 
     [Fact]

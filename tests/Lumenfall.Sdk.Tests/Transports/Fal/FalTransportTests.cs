@@ -390,6 +390,26 @@ public class FalTransportTests
     }
 
     [Fact]
+    public async Task Cancelling_an_operations_own_wait_also_hands_back_its_token()
+    {
+        var harness = new ServiceHarness();
+        harness.Respond(HttpMethod.Post, Queue, Submitted);
+        harness.RespondSequence(HttpMethod.Get, Status, new Reply(InQueue(1), HttpStatusCode.Accepted));
+        using var cancel = new CancellationTokenSource();
+        ImageOperation operation = await harness.Client.StartAsync(new OmniGenV1Request("x"));
+
+        Task<ImageGenerationResult> wait = operation.WaitForCompletionAsync(cancel.Token);
+        await harness.Time.NextTimerAsync(_ => true);
+        await cancel.CancelAsync();
+
+        LumenfallWaitCanceledException error = (await FluentActions.Awaiting(() => wait).Should().ThrowAsync<LumenfallWaitCanceledException>()).Which;
+        error.OperationId.Should().Be(Id);
+        error.RehydrationToken.Should().Be(operation.RehydrationToken);
+        error.CancellationToken.Should().Be(cancel.Token);
+        harness.To(Cancel).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_queued_job_that_outlives_the_operation_timeout_fails_with_its_token()
     {
         var harness = new ServiceHarness(o => o.Fal.Polling.OperationTimeout = TimeSpan.FromSeconds(3));

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace Lumenfall.Sdk.IntegrationTests;
+
+/// <summary>Samples run as a user runs them: from another folder than their own.</summary>
+public class SampleProcessTests
+{
+    [Fact]
+    public async Task The_dependency_injection_sample_reads_its_appsettings_json_from_any_folder()
+    {
+        // This test runs from tests/<project>/bin/<configuration>/<framework>/; the sample was built beside it.
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string configuration = here.Parent!.Name;
+        string repository = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        string sample = Path.Combine(repository, "samples", "DependencyInjection", "bin", configuration, here.Name, "DependencyInjection.dll");
+        string elsewhere = Directory.CreateTempSubdirectory().FullName;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(sample);
+        foreach (string variable in CliProcess.Variables)
+        {
+            start.Environment.Remove(variable);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        process.ExitCode.Should().Be(0, await error);
+        // appsettings.json turns on OmniRouters' async tasks (Lumenfall:OmniRouters:UseAsyncTasks): the result's id is the task's.
+        (await output).Should().Contain("omni-image task task_").And.Contain($"Content root path: {Path.GetDirectoryName(sample)}");
+        File.Exists(Path.Combine(elsewhere, "di-poster.png")).Should().BeTrue("the sample writes its poster where it is run");
+    }
+}
