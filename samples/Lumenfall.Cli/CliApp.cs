@@ -167,7 +167,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         };
         foreach (ValidationError relaxed in request.Validate())
         {
-            await error.WriteLineAsync($"warning: sending {relaxed.Parameter} as given: {CliErrors.OneLine(relaxed.Message)} (rule {relaxed.Rule}).").ConfigureAwait(false);
+            await error.WriteLineAsync($"warning: sending {relaxed.ParameterName} as given: {CliErrors.OneLine(relaxed.Message)} (rule {relaxed.Rule}).").ConfigureAwait(false);
         }
 
         ImageClient client = await ClientForAsync(request.Service, cancellationToken).ConfigureAwait(false);

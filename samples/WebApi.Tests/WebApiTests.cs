@@ -31,7 +31,7 @@ public sealed class WebApiTests : IAsyncLifetime
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Lumenfall:Gateway:ApiKey", LumenfallEmulator.ApiKey);
-            web.UseSetting("Lumenfall:Gateway:Endpoint", _emulator.LumenfallEndpoint.AbsoluteUri);
+            web.UseSetting("Lumenfall:Gateway:Endpoint", _emulator.GatewayEndpoint.AbsoluteUri);
             web.UseSetting("Lumenfall:Fal:ApiKey", LumenfallEmulator.ApiKey);
             web.UseSetting("Lumenfall:Fal:Endpoint", _emulator.FalRunEndpoint.AbsoluteUri);
             web.UseSetting("Lumenfall:Fal:QueueEndpoint", _emulator.FalQueueEndpoint.AbsoluteUri);

@@ -52,7 +52,7 @@ public static class ImageEndpoints
         catch (LumenfallValidationException e)
         {
             return Results.ValidationProblem(
-                e.Errors.GroupBy(x => x.Parameter).ToDictionary(g => g.Key, g => g.Select(x => $"{x.Message} (rule: {x.Rule})").ToArray()),
+                e.Errors.GroupBy(x => x.ParameterName).ToDictionary(g => g.Key, g => g.Select(x => $"{x.Message} (rule: {x.Rule})").ToArray()),
                 title: "The request breaks a rule of the model; nothing was sent.");
         }
         catch (ArgumentException e)

@@ -35,7 +35,7 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     public Uri BaseAddress => _state.BaseAddress;
 
     /// <summary>Gets the Lumenfall gateway endpoint (use as <c>LUMENFALL_BASE_URL</c>).</summary>
-    public Uri LumenfallEndpoint => new(BaseAddress, "lumenfall/openai/v1");
+    public Uri GatewayEndpoint => new(BaseAddress, "lumenfall/openai/v1");
 
     /// <summary>Gets fal's sync endpoint (use as <c>FAL_RUN_BASE_URL</c>).</summary>
     public Uri FalRunEndpoint => new(BaseAddress, "fal-run");
@@ -71,7 +71,7 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     public void Configure(LumenfallOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Gateway.Endpoint = LumenfallEndpoint;
+        options.Gateway.Endpoint = GatewayEndpoint;
         options.Fal.Endpoint = FalRunEndpoint;
         options.Fal.QueueEndpoint = FalQueueEndpoint;
         options.Fal.StorageEndpoint = FalStorageEndpoint;
@@ -97,7 +97,7 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     /// <returns>Variable names and values.</returns>
     public IReadOnlyDictionary<string, string> EnvironmentVariables() => new Dictionary<string, string>
     {
-        [LumenfallEnvironment.LumenfallBaseUrl] = LumenfallEndpoint.AbsoluteUri,
+        [LumenfallEnvironment.LumenfallBaseUrl] = GatewayEndpoint.AbsoluteUri,
         [LumenfallEnvironment.FalRunBaseUrl] = FalRunEndpoint.AbsoluteUri,
         [LumenfallEnvironment.FalQueueBaseUrl] = FalQueueEndpoint.AbsoluteUri,
         [LumenfallEnvironment.FalStorageBaseUrl] = FalStorageEndpoint.AbsoluteUri,

@@ -280,7 +280,7 @@ public partial class ImageClient
         ValidationLevel level = call?.Validation ?? request.Validation ?? core.Options.Validation;
         foreach (ValidationError relaxed in request.Validate(level))
         {
-            Log.ValidationRelaxed(_logger, request.ModelId, relaxed.Parameter, level, relaxed.Message, relaxed.Rule);
+            Log.ValidationRelaxed(_logger, request.ModelId, relaxed.ParameterName, level, relaxed.Message, relaxed.Rule);
         }
 
         return core.Transports.TryGetValue(request.Service, out IImageTransport? transport)

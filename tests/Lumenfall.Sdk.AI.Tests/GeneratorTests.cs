@@ -105,7 +105,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
 
         Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").EditImagesAsync(originals, "x");
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().Contain(e => e.Parameter == "image" && e.Rule == ValidationRule.MaxItems);
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().Contain(e => e.ParameterName == "image" && e.Rule == ValidationRule.MaxItems);
         fixture.Since(mark).Should().BeEmpty();
     }
 
@@ -114,7 +114,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").EditImagesAsync([new DataContent(Png, "image/png"), new TextContent("not an image")], "x");
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "OriginalImages[1]");
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.ParameterName == "OriginalImages[1]");
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
     {
         Func<Task> act = () => fixture.Client().AsIImageGenerator("omnigen-v1").GenerateImagesAsync("x", new ImageGenerationOptions { MediaType = "image/webp" });
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().Contain(e => e.Parameter == "output_format" && e.Rule == ValidationRule.AllowedValues);
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().Contain(e => e.ParameterName == "output_format" && e.Rule == ValidationRule.AllowedValues);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
 
         Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "output_compression" && e.Rule == ValidationRule.ParameterType);
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.ParameterName == "output_compression" && e.Rule == ValidationRule.ParameterType);
         fixture.Since(mark).Should().BeEmpty();
     }
 
@@ -276,7 +276,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
 
         Func<Task> act = () => fixture.Client().AsIImageGenerator(model).GenerateImagesAsync("x", new ImageGenerationOptions { Count = count });
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "Count" && e.Rule == ValidationRule.Maximum);
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.ParameterName == "Count" && e.Rule == ValidationRule.Maximum);
         fixture.Since(mark).Should().BeEmpty();
     }
 
@@ -287,7 +287,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
 
         Func<Task> act = () => fixture.Client().AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", options);
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "Count");
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.ParameterName == "Count");
     }
 
     [Fact]
@@ -299,7 +299,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         Func<Task> overridden = () => client.AsIImageGenerator("gpt-image-2").GenerateImagesAsync("x", new ImageGenerationOptions { ModelId = "omni-image" });
 
         construct.Should().Throw<ArgumentException>().WithParameterName("modelId");
-        (await overridden.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "ModelId" && e.Rule == ValidationRule.ModelId);
+        (await overridden.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.ParameterName == "ModelId" && e.Rule == ValidationRule.ModelId);
     }
 
     [Fact]
@@ -356,7 +356,7 @@ public class GeneratorTests(EmulatorFixture fixture) : IClassFixture<EmulatorFix
         generator.GetService<ModelDescriptor>()!.Id.Should().Be("gpt-image-2");
         ImageGeneratorMetadata metadata = generator.GetService<ImageGeneratorMetadata>()!;
         metadata.ProviderName.Should().Be("lumenfall");
-        metadata.ProviderUri.Should().Be(fixture.Emulator.LumenfallEndpoint);
+        metadata.ProviderUri.Should().Be(fixture.Emulator.GatewayEndpoint);
         metadata.DefaultModelId.Should().Be("gpt-image-2");
         generator.GetService<LumenfallImageGenerator>().Should().BeSameAs(generator);
         generator.GetService<ImageClient>("a key").Should().BeNull();

@@ -72,7 +72,7 @@ public class SnappingTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixt
 
         Func<Task> act = () => generator.GenerateImagesAsync("x", new ImageGenerationOptions { ImageSize = new Size(width, height) });
 
-        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.Parameter == "ImageSize" && e.Rule == ValidationRule.SizeRange);
+        (await act.Should().ThrowAsync<LumenfallValidationException>()).Which.Errors.Should().ContainSingle(e => e.ParameterName == "ImageSize" && e.Rule == ValidationRule.SizeRange);
         fixture.Since(mark).Should().BeEmpty();
     }
 

@@ -52,7 +52,7 @@ public class EmulatorRoundTripTests(EmulatorFixture fixture) : IClassFixture<Emu
     public async Task Json_sent_to_the_edits_route_gets_the_real_400()
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.LumenfallEndpoint + "/images/edits")
+        using var request = new HttpRequestMessage(HttpMethod.Post, Emulator.GatewayEndpoint + "/images/edits")
         {
             Content = new StringContent("""{"model":"gpt-image-2","prompt":"x"}""", System.Text.Encoding.UTF8, "application/json"),
         };

@@ -150,27 +150,36 @@ internal static class RecordEmitter
 
     private static bool IsList(PropertySpec p) => p.Kind is PropertyKind.StringList or PropertyKind.ImageInputList or PropertyKind.ObjectList;
 
+    /// <summary>A property a record's own copy and equality would share or compare by reference: a list, a nested record or a JSON object.</summary>
+    private static bool IsMutableReference(PropertySpec p) => IsList(p) || p.Kind is PropertyKind.Object or PropertyKind.JsonObject;
+
     /// <summary>
-    /// For a record with list parameters: a copy constructor that gives a <c>with</c> copy lists of its own, and equality
-    /// and a hash that compare the lists' items (a record's own would compare list references).
+    /// For a record with lists, nested records or JSON objects: a copy constructor that gives a <c>with</c> copy its own
+    /// (lists of copied items, copied nested records, cloned JSON), and equality and a hash that compare them by value
+    /// (a record's own would compare references).
     /// </summary>
     private static void EmitListValueSemantics(CodeWriter w, string type, List<PropertySpec> properties, bool hasBase)
     {
-        if (!properties.Any(IsList))
+        if (!properties.Any(IsMutableReference))
         {
             return;
         }
 
         w.Line();
-        w.Doc("summary", "Copies a record for <c>with</c>: the copy gets lists of its own.");
+        w.Doc("summary", "Copies a record for <c>with</c>: the copy gets its own lists, nested records and JSON.");
         w.Doc("param", "The record copied.", "name=\"original\"");
         w.Line("[SetsRequiredMembers]");
         w.Open($"private {type}({type} original){(hasBase ? "\n        : base(original)" : string.Empty)}");
         foreach (PropertySpec p in properties)
         {
-            w.Line(IsList(p)
-                ? $"{p.CSharpName} = RecordLists.Copy(original.{p.CSharpName})!;"
-                : $"{p.CSharpName} = original.{p.CSharpName};");
+            w.Line(p.Kind switch
+            {
+                PropertyKind.ObjectList => $"{p.CSharpName} = original.{p.CSharpName}?.Select(item => item with {{ }}).ToList()!;",
+                PropertyKind.Object => $"{p.CSharpName} = original.{p.CSharpName} is null ? null! : original.{p.CSharpName} with {{ }};",
+                PropertyKind.JsonObject => $"{p.CSharpName} = original.{p.CSharpName}?.DeepClone().AsObject()!;",
+                _ when IsList(p) => $"{p.CSharpName} = RecordLists.Copy(original.{p.CSharpName})!;",
+                _ => $"{p.CSharpName} = original.{p.CSharpName};",
+            });
         }
 
         w.Close();
@@ -183,8 +192,9 @@ internal static class RecordEmitter
             terms.Add("base.Equals(other)");
         }
 
-        terms.AddRange(properties.Select(p => IsList(p)
-            ? $"RecordLists.Equal({p.CSharpName}, other.{p.CSharpName})"
+        terms.AddRange(properties.Select(p => p.Kind == PropertyKind.JsonObject
+            ? $"System.Text.Json.Nodes.JsonNode.DeepEquals({p.CSharpName}, other.{p.CSharpName})"
+            : IsList(p) ? $"RecordLists.Equal({p.CSharpName}, other.{p.CSharpName})"
             : $"Equals({p.CSharpName}, other.{p.CSharpName})"));
         w.Line($"return ReferenceEquals(this, other) || ({string.Join("\n            && ", terms)});");
         w.Close();
@@ -199,7 +209,9 @@ internal static class RecordEmitter
 
         foreach (PropertySpec p in properties)
         {
-            w.Line(IsList(p) ? $"hash.Add(RecordLists.Hash({p.CSharpName}));" : $"hash.Add({p.CSharpName});");
+            w.Line(p.Kind == PropertyKind.JsonObject ? $"hash.Add({p.CSharpName}?.Count);"
+                : IsList(p) ? $"hash.Add(RecordLists.Hash({p.CSharpName}));"
+                : $"hash.Add({p.CSharpName});");
         }
 
         w.Line("return hash.ToHashCode();");

@@ -32,7 +32,7 @@ public sealed class LumenfallBuilder
     }
 
     /// <summary>Gets the HTTP client of the Lumenfall gateway.</summary>
-    public IHttpClientBuilder LumenfallHttpClient => HttpClients[ImageService.Lumenfall];
+    public IHttpClientBuilder GatewayHttpClient => HttpClients[ImageService.Lumenfall];
 
     /// <summary>Gets the HTTP client of fal.ai (sync, queue and storage).</summary>
     public IHttpClientBuilder FalHttpClient => HttpClients[ImageService.Fal];

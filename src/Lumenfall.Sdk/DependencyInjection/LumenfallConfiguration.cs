@@ -5,7 +5,7 @@ namespace Lumenfall.Sdk;
 
 /// <summary>
 /// Reads <see cref="LumenfallOptions"/> from a configuration section by name, without reflection (AOT safe). Keys
-/// follow the option names, for example <c>Fal:ApiKey</c>, <c>Fal:Polling:MaxInterval</c>, <c>Lumenfall:Retry:MaxRetries</c>.
+/// follow the option names, for example <c>Fal:ApiKey</c>, <c>Fal:Polling:MaxInterval</c>, <c>Gateway:Retry:MaxRetries</c>.
 /// A value that cannot be read fails with a message naming its key.
 /// </summary>
 internal static class LumenfallConfiguration

@@ -36,7 +36,7 @@ public class LumenfallValidationException : LumenfallException
     public IReadOnlyList<ValidationError> Errors { get; }
 
     /// <summary>Gets the wire name of the first offending parameter.</summary>
-    public string? ParameterName => Errors.Count > 0 ? Errors[0].Parameter : null;
+    public string? ParameterName => Errors.Count > 0 ? Errors[0].ParameterName : null;
 
     /// <summary>Gets the name of the first broken rule (see <see cref="ValidationRule"/>).</summary>
     public string? Rule => Errors.Count > 0 ? Errors[0].Rule : null;
@@ -51,7 +51,7 @@ public class LumenfallValidationException : LumenfallException
 
         string subject = modelId is null ? "The request" : $"The {modelId} request";
         return errors.Count == 1
-            ? $"{subject} is invalid: {errors[0].Parameter}: {errors[0].Message} (rule: {errors[0].Rule})."
-            : $"{subject} is invalid ({errors.Count} problems): " + string.Join("; ", errors.Select(e => $"{e.Parameter}: {e.Message} (rule: {e.Rule})")) + ".";
+            ? $"{subject} is invalid: {errors[0].ParameterName}: {errors[0].Message} (rule: {errors[0].Rule})."
+            : $"{subject} is invalid ({errors.Count} problems): " + string.Join("; ", errors.Select(e => $"{e.ParameterName}: {e.Message} (rule: {e.Rule})")) + ".";
     }
 }

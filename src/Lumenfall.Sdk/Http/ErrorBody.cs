@@ -56,8 +56,8 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
             if (detail.ValueKind == JsonValueKind.Array)
             {
                 List<ValidationError> fields = ReadFieldErrors(detail);
-                string message = string.Join("; ", fields.Select(f => $"{f.Parameter}: {f.Message}"));
-                return new ErrorBody(message, Text(root, "error_type"), Text(root, "error_type"), fields.FirstOrDefault()?.Parameter, fields);
+                string message = string.Join("; ", fields.Select(f => $"{f.ParameterName}: {f.Message}"));
+                return new ErrorBody(message, Text(root, "error_type"), Text(root, "error_type"), fields.FirstOrDefault()?.ParameterName, fields);
             }
 
             return new ErrorBody(Text(root, "detail"), Text(root, "error_type"), Text(root, "error_type"), null, []);
@@ -76,7 +76,7 @@ internal sealed record ErrorBody(string? Message, string? Code, string? Type, st
         ? this
         : new ErrorBody(
             ServiceErrors.Redact(Message, apiKey), ServiceErrors.Redact(Code, apiKey), ServiceErrors.Redact(Type, apiKey), ServiceErrors.Redact(Param, apiKey),
-            FieldErrors.Select(f => new ValidationError(ServiceErrors.Redact(f.Parameter, apiKey)!, ServiceErrors.Redact(f.Rule, apiKey)!, ServiceErrors.Redact(f.Message, apiKey)!)).ToList());
+            FieldErrors.Select(f => new ValidationError(ServiceErrors.Redact(f.ParameterName, apiKey)!, ServiceErrors.Redact(f.Rule, apiKey)!, ServiceErrors.Redact(f.Message, apiKey)!)).ToList());
 
     /// <summary>Reads the value of an <c>error</c> property: an object with message/type/code/param, or a string.</summary>
     public static ErrorBody? FromErrorValue(JsonElement error, string? flatCode) => error.ValueKind switch

@@ -38,6 +38,19 @@ public sealed record FalAppRequest : FalImageRequest
         _images = original._images.ToDictionary(p => p.Key, p => ((IList<ImageInput>)[.. p.Value.Inputs], p.Value.IsList), StringComparer.Ordinal);
     }
 
+    /// <summary>Whether two requests are for the same app with equal input (compared as JSON), image fields and settings.</summary>
+    /// <param name="other">The other request.</param>
+    /// <returns>Whether they are equal.</returns>
+    public bool Equals(FalAppRequest? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && base.Equals(other) && ModelId == other.ModelId && JsonNode.DeepEquals(Input, other.Input)
+            && _images.Count == other._images.Count
+            && _images.All(p => other._images.TryGetValue(p.Key, out (IList<ImageInput> Inputs, bool IsList) theirs)
+                && p.Value.IsList == theirs.IsList && RecordLists.Equal(p.Value.Inputs, theirs.Inputs)));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), ModelId, Input.Count, _images.Count);
+
     /// <summary>Gets the fal app id (the URL path of the app).</summary>
     [JsonIgnore]
     public override string ModelId { get; }

@@ -9,6 +9,14 @@ public abstract record FalImageRequest : ImageRequest
     {
     }
 
+    /// <summary>Copies a request for <c>with</c>: the copy gets its own <see cref="Submit"/> settings.</summary>
+    /// <param name="original">The request copied.</param>
+    protected FalImageRequest(FalImageRequest original)
+        : base(original)
+    {
+        Submit = original.Submit is null ? null : original.Submit with { };
+    }
+
     /// <inheritdoc />
     [JsonIgnore]
     public sealed override ImageService Service => ImageService.Fal;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Lumenfall.Sdk;
 
 /// <summary>Per-request settings for fal, sent as queue headers and query parameters rather than in the body.</summary>
-public sealed class FalSubmitOptions
+public sealed record FalSubmitOptions
 {
     /// <summary>
     /// Gets or sets the most time the job may wait before it starts (queue wait, platform retries, routing), as

@@ -9,7 +9,7 @@ namespace Lumenfall.Sdk;
 /// content type; services that take URLs (OmniRouters) receive the URL; fal may upload local images first.
 /// </summary>
 [JsonConverter(typeof(ImageInputJsonConverter))]
-public sealed class ImageInput
+public sealed class ImageInput : IEquatable<ImageInput>
 {
     /// <summary>
     /// The most bytes a non-seekable stream may hold: such a stream is read once into memory so that every send of
@@ -227,4 +227,31 @@ public sealed class ImageInput
     /// <summary>Gets whether this is a <c>data:</c> URI.</summary>
     internal bool IsDataUri => Url?.StartsWith("data:", StringComparison.OrdinalIgnoreCase) == true;
 
+    /// <summary>
+    /// Whether two inputs carry the same image the same way: the same URL, the same file path, equal bytes, or the same
+    /// stream object, with the same file name and declared media type. Requests compare their image lists with it.
+    /// </summary>
+    /// <param name="other">The other input.</param>
+    /// <returns>Whether they are equal.</returns>
+    public bool Equals(ImageInput? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && Kind == other.Kind && FileName == other.FileName && MediaType == other.MediaType && Kind switch
+        {
+            ImageInputKind.Url => string.Equals(Url, other.Url, StringComparison.Ordinal),
+            ImageInputKind.File => string.Equals(FilePath, other.FilePath, StringComparison.Ordinal),
+            ImageInputKind.Bytes => Bytes.Span.SequenceEqual(other.Bytes.Span),
+            _ => ReferenceEquals(Stream, other.Stream) && StreamStart == other.StreamStart,
+        });
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as ImageInput);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, FileName, MediaType, Kind switch
+    {
+        ImageInputKind.Url => StringComparer.Ordinal.GetHashCode(Url ?? string.Empty),
+        ImageInputKind.File => StringComparer.Ordinal.GetHashCode(FilePath ?? string.Empty),
+        ImageInputKind.Bytes => Bytes.Length,
+        _ => Stream is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Stream),
+    });
 }

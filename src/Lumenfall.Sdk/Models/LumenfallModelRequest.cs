@@ -31,6 +31,28 @@ public sealed record LumenfallModelRequest : LumenfallImageRequest
         }
     }
 
+    /// <summary>Copies a request for <c>with</c>: the copy gets its own image list.</summary>
+    /// <param name="original">The request copied.</param>
+    private LumenfallModelRequest(LumenfallModelRequest original)
+        : base(original)
+    {
+        ModelId = original.ModelId;
+        Prompt = original.Prompt;
+        Images = RecordLists.Copy(original.Images);
+        Mask = original.Mask;
+    }
+
+    /// <summary>Whether two requests are for the same model with the same prompt, images (item by item), mask and settings.</summary>
+    /// <param name="other">The other request.</param>
+    /// <returns>Whether they are equal.</returns>
+    public bool Equals(LumenfallModelRequest? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null && base.Equals(other) && ModelId == other.ModelId && Prompt == other.Prompt
+            && RecordLists.Equal(Images, other.Images) && Equals(Mask, other.Mask));
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), ModelId, Prompt, RecordLists.Hash(Images), Mask);
+
     /// <inheritdoc />
     [JsonIgnore]
     public override string ModelId { get; }

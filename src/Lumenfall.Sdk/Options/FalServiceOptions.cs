@@ -4,7 +4,7 @@ namespace Lumenfall.Sdk;
 public sealed class FalServiceOptions : ServiceOptions
 {
     /// <summary>Creates fal settings with the default endpoints.</summary>
-    public FalServiceOptions()
+    internal FalServiceOptions()
         : base(new Uri("https://fal.run"))
     {
     }

@@ -110,7 +110,7 @@ public sealed class LumenfallOptions
     internal IEnumerable<(string Name, ServiceOptions Options)> Services =>
         [(nameof(Gateway), Gateway), (nameof(Fal), Fal), (nameof(OmniRouters), OmniRouters)];
 
-    /// <summary>Gets the settings of one service.</summary>
+    /// <summary>Gets the settings of one service (<see cref="ImageService.Lumenfall"/>, the gateway: <see cref="Gateway"/>).</summary>
     /// <param name="service">The service.</param>
     /// <returns>Its settings.</returns>
     public ServiceOptions For(ImageService service) => service switch

@@ -4,7 +4,7 @@ namespace Lumenfall.Sdk;
 public sealed class OmniRoutersServiceOptions : ServiceOptions
 {
     /// <summary>Creates OmniRouters settings with the default endpoint and a 5-second poll interval.</summary>
-    public OmniRoutersServiceOptions()
+    internal OmniRoutersServiceOptions()
         : base(new Uri("https://omnirouters.com/v1"))
     {
         Polling.InitialInterval = TimeSpan.FromSeconds(5);

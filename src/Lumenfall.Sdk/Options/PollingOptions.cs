@@ -7,6 +7,11 @@ namespace Lumenfall.Sdk;
 /// </summary>
 public sealed class PollingOptions
 {
+    /// <summary>Creates the default schedule (each service's settings hold one; nothing takes one you build).</summary>
+    internal PollingOptions()
+    {
+    }
+
     /// <summary>Gets or sets the first wait between polls.</summary>
     public TimeSpan InitialInterval { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMilliseconds(500);
 

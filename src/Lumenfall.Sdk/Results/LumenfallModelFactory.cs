@@ -59,14 +59,14 @@ public static class LumenfallModelFactory
         };
 
     /// <summary>The description of an HTTP response.</summary>
-    /// <param name="status">The status.</param>
+    /// <param name="statusCode">The status.</param>
     /// <param name="headers">Headers by name.</param>
     /// <param name="requestId">The service's request id.</param>
     /// <param name="clientRequestId">The SDK's client request id.</param>
     /// <returns>The response description.</returns>
     public static ResponseInfo ResponseInfo(
-        HttpStatusCode status = HttpStatusCode.OK, IReadOnlyDictionary<string, string>? headers = null, string? requestId = null, string? clientRequestId = null) =>
-        new(status, headers?.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)[h.Value]), requestId, clientRequestId);
+        HttpStatusCode statusCode = HttpStatusCode.OK, IReadOnlyDictionary<string, string>? headers = null, string? requestId = null, string? clientRequestId = null) =>
+        new(statusCode, headers?.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)[h.Value]), requestId, clientRequestId);
 
     /// <summary>A change seen while watching an operation.</summary>
     /// <param name="status">The status.</param>
@@ -106,7 +106,7 @@ public static class LumenfallModelFactory
         new FakeImageOperation(status, result, id, modelId, service, queuePosition, logs?.ToList() ?? [], rehydrationToken ?? "lmfop1.test-" + id);
 
     /// <summary>The exception a service error becomes: the subtype the SDK would throw for this status and code.</summary>
-    /// <param name="status">The HTTP status, for example 429.</param>
+    /// <param name="statusCode">The HTTP status, for example 429.</param>
     /// <param name="errorCode">The service's error code, for example <c>MODEL_NOT_FOUND</c> or <c>content_policy_violation</c>.</param>
     /// <param name="message">The service's message.</param>
     /// <param name="requestId">The service's request id.</param>
@@ -115,9 +115,12 @@ public static class LumenfallModelFactory
     /// <param name="operationId">The operation the failure belongs to.</param>
     /// <param name="rehydrationToken">The operation's token.</param>
     /// <param name="response">The HTTP response it came from (see <see cref="ResponseInfo(HttpStatusCode, IReadOnlyDictionary{string, string}?, string?, string?)"/>).</param>
+    /// <param name="errorType">The service's error type, for example <c>invalid_request_error</c>.</param>
+    /// <param name="parameterName">The parameter the service blamed (a 400 becomes a <see cref="LumenfallBadRequestException"/> with it).</param>
+    /// <param name="rawBody">The response body as the service sent it.</param>
     /// <returns>The exception, for example a <see cref="LumenfallRateLimitException"/> for 429.</returns>
     public static LumenfallException ServiceException(
-        HttpStatusCode status,
+        HttpStatusCode statusCode,
         string? errorCode = null,
         string? message = null,
         string? requestId = null,
@@ -125,11 +128,14 @@ public static class LumenfallModelFactory
         ImageService service = ImageService.Lumenfall,
         string? operationId = null,
         string? rehydrationToken = null,
-        ResponseInfo? response = null)
+        ResponseInfo? response = null,
+        string? errorType = null,
+        string? parameterName = null,
+        string? rawBody = null)
     {
         LumenfallException exception = ServiceErrors.Create(
-            ServiceErrorDetails.Of(service, status, requestId, retryAfter: retryAfter),
-            ErrorBody.Empty with { Message = message, Code = errorCode },
+            ServiceErrorDetails.Of(service, statusCode, requestId, retryAfter: retryAfter) with { RawBody = rawBody },
+            ErrorBody.Empty with { Message = message, Code = errorCode, Type = errorType, Param = parameterName },
             apiKey: null);
         exception.FillCall(service, response?.ClientRequestId!, requestId, response);
         return operationId is null ? exception : exception.ForOperation<LumenfallException>(operationId, rehydrationToken);

@@ -11,13 +11,13 @@ namespace Lumenfall.Sdk;
 public sealed class ResponseInfo
 {
     /// <summary>Creates the description of a response (the SDK does; <see cref="LumenfallModelFactory"/> for tests).</summary>
-    /// <param name="status">The HTTP status.</param>
+    /// <param name="statusCode">The HTTP status.</param>
     /// <param name="headers">The response and content headers by name (case-insensitive lookups).</param>
     /// <param name="requestId">The service's request id, when it sent one.</param>
     /// <param name="clientRequestId">The <c>X-Client-Request-Id</c> the SDK sent.</param>
-    public ResponseInfo(HttpStatusCode status, IReadOnlyDictionary<string, IReadOnlyList<string>>? headers = null, string? requestId = null, string? clientRequestId = null)
+    public ResponseInfo(HttpStatusCode statusCode, IReadOnlyDictionary<string, IReadOnlyList<string>>? headers = null, string? requestId = null, string? clientRequestId = null)
     {
-        StatusCode = status;
+        StatusCode = statusCode;
         _headers = headers is null
             ? new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, IReadOnlyList<string>>(headers, StringComparer.OrdinalIgnoreCase);

@@ -273,7 +273,7 @@ public class GeneratedValidationTests(CompiledFixtures compiled)
     private static void ShouldBreak(ImageRequest request, params (string Parameter, string Rule)[] expected)
     {
         LumenfallValidationException error = request.Invoking(r => r.Validate()).Should().Throw<LumenfallValidationException>().Which;
-        error.Errors.Select(e => (e.Parameter, e.Rule)).Should().Equal(expected, because: string.Join("; ", error.Errors));
+        error.Errors.Select(e => (e.ParameterName, e.Rule)).Should().Equal(expected, because: string.Join("; ", error.Errors));
         error.ParameterName.Should().Be(expected[0].Parameter);
         error.Rule.Should().Be(expected[0].Rule);
     }

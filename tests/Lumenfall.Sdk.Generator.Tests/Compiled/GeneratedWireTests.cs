@@ -53,6 +53,30 @@ public class GeneratedWireTests(CompiledFixtures compiled)
     }
 
     [Fact]
+    public void A_with_copy_gets_its_own_nested_objects_lists_and_json_and_equals_the_original_until_one_changes()
+    {
+        ImageRequest Build() => compiled.Request("EverythingGenerationRequest", new
+        {
+            Prompt = "a red fox",
+            Controlnet = compiled.Create("EverythingControlnet", new { Path = "https://example.com/depth.png", Mode = "depth" }),
+            Loras = new[] { compiled.Create("EverythingLora", new { Path = "a.safetensors", Scale = 0.75 }) },
+            Extra = new JsonObject { ["nested"] = new JsonObject { ["on"] = true } },
+        });
+        ImageRequest original = Build();
+
+        var copy = (ImageRequest)original.GetType().GetMethod("<Clone>$")!.Invoke(original, null)!;   // what `with { }` calls
+        copy.Should().Be(original).And.Be(Build(), "nested records, lists and JSON compare by value");
+        copy.GetHashCode().Should().Be(Build().GetHashCode());
+
+        CompiledFixtures.Set(CompiledFixtures.Get(copy, "Controlnet")!, "Mode", "canny");
+        CompiledFixtures.Set(((System.Collections.IList)CompiledFixtures.Get(copy, "Loras")!)[0]!, "Scale", 0.5);
+        ((JsonObject)CompiledFixtures.Get(copy, "Extra")!)["added"] = 1;
+
+        original.Should().Be(Build(), "changing the copy's nested objects never changes the original");
+        copy.Should().NotBe(original);
+    }
+
+    [Fact]
     public void Additional_properties_are_added_to_the_body()
     {
         ImageRequest request = compiled.Request("EverythingGenerationRequest", new { Prompt = "a red fox" });

@@ -31,7 +31,7 @@ public class EmulatorResponseContractTests(ContractEmulatorFixture fixture, ITes
 
     private static readonly Dictionary<string, FalScenario> FalScenarios = new(StringComparer.Ordinal)
     {
-        ["queue, polled (seed full example)"] = new(null, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { Size = ImageSize.SquareHd, NumInferenceSteps = 50, GuidanceScale = 3, ImgGuidanceScale = 1.6, ImageCount = 1, EnableSafetyChecker = true, OutputFormat = OutputFormat.Jpeg }),
+        ["queue, polled (seed full example)"] = new(null, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { Size = ImageSize.SquareHd, NumInferenceSteps = 50, GuidanceScale = 3, ImageGuidanceScale = 1.6, ImageCount = 1, EnableSafetyChecker = true, OutputFormat = OutputFormat.Jpeg }),
             EmulatorReplies.QueueStatus, EmulatorReplies.OmnigenV1Output),
         ["queue, polled with logs, four png images"] = new(o => o.Fal.IncludeLogs = true, (client, _) => client.GenerateAsync(new OmniGenV1Request("neon words") { Size = new ImageSize(80, 40), ImageCount = 4, OutputFormat = OutputFormat.Png, Seed = 9_007_199_254_740_993 }),
             EmulatorReplies.QueueStatus, EmulatorReplies.OmnigenV1Output),

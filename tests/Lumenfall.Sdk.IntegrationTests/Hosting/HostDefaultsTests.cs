@@ -161,7 +161,7 @@ public class HostDefaultsTests
     [Fact]
     public async Task A_resilience_handler_added_to_the_sdks_own_client_cannot_send_a_billable_post_twice()
     {
-        await using Host host = await Host.StartAsync(_ => { }, lumenfall: l => l.LumenfallHttpClient.AddStandardResilienceHandler());
+        await using Host host = await Host.StartAsync(_ => { }, lumenfall: l => l.GatewayHttpClient.AddStandardResilienceHandler());
         host.Emulator.Faults.Add(Fault(Generations, HttpStatusCode.InternalServerError));
 
         // That handler's retry waits its backoff on the host's clock (the fake one): let it pass, as it would.

@@ -36,7 +36,7 @@ internal static class RequestVariants
             Size = ImageSize.SquareHd,
             NumInferenceSteps = 50,
             GuidanceScale = 3,
-            ImgGuidanceScale = 1.6,
+            ImageGuidanceScale = 1.6,
             ImageCount = 1,
             EnableSafetyChecker = true,
             OutputFormat = OutputFormat.Jpeg,

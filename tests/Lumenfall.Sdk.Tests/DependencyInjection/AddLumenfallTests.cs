@@ -34,7 +34,7 @@ public class AddLumenfallTests
     public async Task Action_registration_resolves_clients_over_the_factory_clients()
     {
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
-            services.AddLumenfall(o => o.Gateway.ApiKey = "lmnfl_di.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
+            services.AddLumenfall(o => o.Gateway.ApiKey = "lmnfl_di.key").GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
 
         ImageClient client = provider.GetRequiredService<ImageClient>();
         await client.GenerateAsync(new Flux2DevGenerationRequest("x"));
@@ -54,7 +54,7 @@ public class AddLumenfallTests
         });
         IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
-            services.AddLumenfall(configuration).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
+            services.AddLumenfall(configuration).GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
         ImageClient client = provider.GetRequiredService<ImageClient>();
         await client.ListModelsAsync();
         LumenfallOptions first = client.Options;
@@ -80,7 +80,7 @@ public class AddLumenfallTests
         });
         IConfiguration configuration = new ConfigurationBuilder().Add(source).Build();
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
-            services.AddLumenfall(configuration).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
+            services.AddLumenfall(configuration).GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock));
         _ = provider.GetRequiredService<ImageClient>();
 
         // Microsoft.Extensions.Options reports the bad values on the reloading thread; the clients are not affected.
@@ -257,8 +257,8 @@ public class AddLumenfallTests
     {
         (ServiceProvider provider, List<HttpRequestMessage> sent) = Build((services, mock) =>
         {
-            services.AddKeyedLumenfall("team-a", o => o.Gateway.ApiKey = "lmnfl_team_a.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
-            services.AddKeyedLumenfall("team-b", o => o.Gateway.ApiKey = "lmnfl_team_b.key").LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
+            services.AddKeyedLumenfall("team-a", o => o.Gateway.ApiKey = "lmnfl_team_a.key").GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
+            services.AddKeyedLumenfall("team-b", o => o.Gateway.ApiKey = "lmnfl_team_b.key").GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
         });
 
         ImageClient a = provider.GetRequiredKeyedService<ImageClient>("team-a");
@@ -279,7 +279,7 @@ public class AddLumenfallTests
         mock.When(HttpMethod.Get, ServiceHarness.LumenfallBase + "/models").Respond(_ =>
             calls++ == 0 ? ServiceHarness.Json(HttpStatusCode.ServiceUnavailable, "{}", ("Retry-After", "0")) : ServiceHarness.Json(HttpStatusCode.OK, """{ "data": [] }"""));
         var services = new ServiceCollection();
-        services.AddLumenfall(o => o.Gateway.ApiKey = "k").LumenfallHttpClient
+        services.AddLumenfall(o => o.Gateway.ApiKey = "k").GatewayHttpClient
             .AddHttpMessageHandler(() => new RecordingHandler(seen))
             .ConfigurePrimaryHttpMessageHandler(() => mock);
         using ServiceProvider provider = services.BuildServiceProvider();

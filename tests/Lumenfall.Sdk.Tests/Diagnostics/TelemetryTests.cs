@@ -100,7 +100,7 @@ public sealed class TelemetryTests : IDisposable
                 o.Gateway.ApiKey = ServiceHarness.LumenfallKey;
                 o.Gateway.Retry.MaxRetries = 1;
                 o.EnableSensitiveData = sensitive;
-            }).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
+            }).GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
             using ServiceProvider provider = services.BuildServiceProvider();
             ImageClient client = provider.GetRequiredService<ImageClient>();
 

@@ -88,7 +88,7 @@ public class RequestValidationTests
         { "omnigen-v1 steps 0", () => new OmniGenV1Request("x") { NumInferenceSteps = 0 }, "num_inference_steps", ValidationRule.Minimum },
         { "omnigen-v1 guidance 20", () => new OmniGenV1Request("x") { GuidanceScale = 20 }, null, null },
         { "omnigen-v1 guidance 20.5", () => new OmniGenV1Request("x") { GuidanceScale = 20.5 }, "guidance_scale", ValidationRule.Maximum },
-        { "omnigen-v1 img guidance -0.1", () => new OmniGenV1Request("x") { ImgGuidanceScale = -0.1 }, "img_guidance_scale", ValidationRule.Minimum },
+        { "omnigen-v1 img guidance -0.1", () => new OmniGenV1Request("x") { ImageGuidanceScale = -0.1 }, "img_guidance_scale", ValidationRule.Minimum },
         { "omnigen-v1 output png", () => new OmniGenV1Request("x") { OutputFormat = OutputFormat.Png }, null, null },
         { "omnigen-v1 output webp", () => new OmniGenV1Request("x") { OutputFormat = OutputFormat.Webp }, "output_format", ValidationRule.AllowedValues },
         { "omnigen-v1 preset size", () => new OmniGenV1Request("x") { Size = ImageSize.Landscape16x9 }, null, null },
@@ -144,7 +144,7 @@ public class RequestValidationTests
 
         LumenfallValidationException error = FluentActions.Invoking(() => edit.Validate()).Should().Throw<LumenfallValidationException>().Which;
         error.Errors.Should().ContainSingle().Which.Rule.Should().Be(name == "mask" ? ValidationRule.FileField : ValidationRule.ReservedParameter);
-        error.Errors[0].Parameter.Should().Be(name);
+        error.Errors[0].ParameterName.Should().Be(name);
         if (name == "mask")
         {
             FluentActions.Invoking(() => edit.Validate(ValidationLevel.Lenient)).Should().Throw<LumenfallValidationException>();
@@ -162,7 +162,7 @@ public class RequestValidationTests
 
         LumenfallValidationException error = FluentActions.Invoking(() => request.Validate()).Should().Throw<LumenfallValidationException>().Which;
 
-        error.Errors.Select(e => (e.Parameter, e.Rule)).Should().Equal(
+        error.Errors.Select(e => (e.ParameterName, e.Rule)).Should().Equal(
             ("prompt", ValidationRule.Required),
             ("quality", ValidationRule.AllowedValues),
             ("size", ValidationRule.SizeFormat),

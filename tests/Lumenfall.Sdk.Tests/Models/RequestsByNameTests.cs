@@ -87,7 +87,7 @@ public class RequestsByNameTests
 
         Action act = () => request.SetParameter("n", "several");
 
-        act.Should().Throw<LumenfallValidationException>().Which.Errors.Should().ContainSingle(e => e.Parameter == "n" && e.Rule == ValidationRule.ParameterType && e.Message == "takes a whole number; 'several' is not one");
+        act.Should().Throw<LumenfallValidationException>().Which.Errors.Should().ContainSingle(e => e.ParameterName == "n" && e.Rule == ValidationRule.ParameterType && e.Message == "takes a whole number; 'several' is not one");
         request.ImageCount.Should().BeNull();
     }
 

@@ -122,4 +122,65 @@ public class ReusableRequestTests
         copy.Should().NotBe(original);
         new GptImage2EditRequest("x", [cat]).Should().Be(original, "the same images in the same order are equal lists");
     }
+
+    [Fact]
+    public void Equal_image_inputs_make_equal_requests_whoever_created_them()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3];
+
+        new GptImage2EditRequest("x", [ImageInput.FromUrl("https://example.com/cat.png")])
+            .Should().Be(new GptImage2EditRequest("x", [ImageInput.FromUrl("https://example.com/cat.png")]));
+        ImageInput.FromBytes(png, "image/png").Should().Be(ImageInput.FromBytes(png.ToArray(), "image/png"));
+        ImageInput.FromBytes(png, "image/png").GetHashCode().Should().Be(ImageInput.FromBytes(png.ToArray(), "image/png").GetHashCode());
+        ImageInput.FromFile("/a/cat.png").Should().Be(ImageInput.FromFile("/a/cat.png")).And.NotBe(ImageInput.FromFile("/a/dog.png"));
+        ImageInput.FromUrl("https://example.com/cat.png").Should().NotBe(ImageInput.FromUrl("https://example.com/cat.png?v=2"));
+        ImageInput.FromBytes(png, "image/png").Should().NotBe(ImageInput.FromBytes(png, "image/jpeg"), "the declared media type is part of the input");
+        using var stream = new MemoryStream(png);
+        ImageInput.FromStream(stream).Should().Be(ImageInput.FromStream(stream)).And.NotBe(ImageInput.FromStream(new MemoryStream(png)));
+    }
+
+    [Fact]
+    public void The_untyped_gateway_request_copies_and_compares_its_images_like_the_typed_ones()
+    {
+        var original = new LumenfallModelRequest("seedream-4", "x") { Images = [ImageInput.FromUrl("https://example.com/cat.png")] };
+
+        LumenfallModelRequest copy = original with { };
+        copy.Should().Be(original);
+        copy.GetHashCode().Should().Be(original.GetHashCode());
+        copy.Images!.Add(ImageInput.FromUrl("https://example.com/hat.png"));
+
+        original.Images.Should().ContainSingle();
+        copy.Should().NotBe(original);
+    }
+
+    [Fact]
+    public void A_fal_app_request_equals_its_copy_and_compares_its_input_as_json()
+    {
+        var original = new FalAppRequest("fal-ai/flux/dev", new System.Text.Json.Nodes.JsonObject { ["prompt"] = "x", ["num_images"] = 2 });
+        original.SetImage("image_url", ImageInput.FromUrl("https://example.com/cat.png"));
+
+        FalAppRequest copy = original with { };
+        copy.Should().Be(original);
+        copy.GetHashCode().Should().Be(original.GetHashCode());
+        new FalAppRequest("fal-ai/flux/dev", new System.Text.Json.Nodes.JsonObject { ["prompt"] = "x", ["num_images"] = 2 })
+            .Should().NotBe(original, "it has no image field");
+
+        copy.Input["seed"] = 7;
+        copy.Should().NotBe(original);
+        original.Input.ContainsKey("seed").Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_with_copy_of_a_fal_request_gets_its_own_queue_settings()
+    {
+        var original = new OmniGenV1Request("x") { Submit = new FalSubmitOptions { RunnerHint = "eu" } };
+
+        OmniGenV1Request copy = original with { };
+        copy.Should().Be(original);
+        copy.Submit!.RunnerHint = "us";
+
+        original.Submit.RunnerHint.Should().Be("eu");
+        copy.Should().NotBe(original);
+        new OmniGenV1Request("x") { Submit = new FalSubmitOptions { RunnerHint = "eu" } }.Should().Be(original, "queue settings compare by value");
+    }
 }

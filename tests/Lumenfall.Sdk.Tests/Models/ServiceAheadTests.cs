@@ -37,7 +37,7 @@ public class ServiceAheadTests
 
         harness.Requests.Single().Json.ToJsonString().Should().Be(
             """{"model":"gpt-image-2","prompt":"x","quality":"auto","size":"8192x8192","output_compression":101,"n":4}""");
-        request.Validate(ValidationLevel.Lenient).Select(w => w.Parameter).Should().BeEquivalentTo("quality", "size", "output_compression", "n");
+        request.Validate(ValidationLevel.Lenient).Select(w => w.ParameterName).Should().BeEquivalentTo("quality", "size", "output_compression", "n");
     }
 
     [Fact]

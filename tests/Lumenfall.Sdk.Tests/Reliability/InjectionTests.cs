@@ -36,7 +36,7 @@ public class InjectionTests
 
         LumenfallValidationException error = await RefusedAsync(harness, new OmniGenV1Request("x") { Submit = new FalSubmitOptions { Priority = "low\r\nX-Injected: 1" } });
 
-        error.Errors.Select(e => e.Parameter).Should().Contain("x-fal-queue-priority");
+        error.Errors.Select(e => e.ParameterName).Should().Contain("x-fal-queue-priority");
     }
 
     [Theory]

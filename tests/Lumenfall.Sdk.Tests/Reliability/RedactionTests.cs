@@ -110,7 +110,7 @@ public class RedactionTests
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
         var mock = new MockHttpMessageHandler();
         mock.When("*").Respond("application/json", """{"data":[{"id":"m"}]}""");
-        services.AddLumenfall(o => o.Gateway.ApiKey = LumenfallKey).LumenfallHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
+        services.AddLumenfall(o => o.Gateway.ApiKey = LumenfallKey).GatewayHttpClient.ConfigurePrimaryHttpMessageHandler(() => mock);
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         await provider.GetRequiredService<ImageClient>().ListModelsAsync();

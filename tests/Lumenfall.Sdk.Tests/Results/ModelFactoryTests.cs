@@ -21,6 +21,18 @@ public class ModelFactoryTests
     }
 
     [Fact]
+    public void A_bad_request_carries_the_parameter_the_error_type_and_the_raw_body()
+    {
+        const string body = """{"error":{"message":"size is not supported","type":"invalid_request_error","param":"size"}}""";
+
+        LumenfallException error = LumenfallModelFactory.ServiceException(
+            HttpStatusCode.BadRequest, message: "size is not supported", errorType: "invalid_request_error", parameterName: "size", rawBody: body);
+
+        LumenfallBadRequestException bad = error.Should().BeOfType<LumenfallBadRequestException>().Which;
+        (bad.ParameterName, bad.ErrorType, bad.RawBody).Should().Be(("size", "invalid_request_error", body));
+    }
+
+    [Fact]
     public async Task A_pending_operation_with_a_result_finishes_with_it_and_without_one_times_out_with_its_token()
     {
         ImageGenerationResult result = LumenfallModelFactory.ImageGenerationResult("fal-ai/omnigen-v1", ImageService.Fal);

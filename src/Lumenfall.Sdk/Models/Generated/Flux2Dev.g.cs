@@ -336,7 +336,7 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
     [JsonPropertyName("width")]
     public int? Width { get; set; }
 
-    /// <summary>Copies a record for <c>with</c>: the copy gets lists of its own.</summary>
+    /// <summary>Copies a record for <c>with</c>: the copy gets its own lists, nested records and JSON.</summary>
     /// <param name="original">The record copied.</param>
     [SetsRequiredMembers]
     private Flux2DevEditRequest(Flux2DevEditRequest original)

@@ -330,7 +330,7 @@ public sealed partial record GptImage2EditRequest : LumenfallImageRequest
     [JsonPropertyName("user")]
     public string? User { get; set; }
 
-    /// <summary>Copies a record for <c>with</c>: the copy gets lists of its own.</summary>
+    /// <summary>Copies a record for <c>with</c>: the copy gets its own lists, nested records and JSON.</summary>
     /// <param name="original">The record copied.</param>
     [SetsRequiredMembers]
     private GptImage2EditRequest(GptImage2EditRequest original)

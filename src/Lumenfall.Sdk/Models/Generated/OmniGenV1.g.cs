@@ -68,7 +68,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     /// <summary>Image guidance scale: how closely the output follows the input images.</summary>
     /// <remarks>Wire name <c>img_guidance_scale</c>. Default: <c>1.6</c> (applied by the service when unset). Range: at least 0, at most 20. Modes: text-to-image, edit.</remarks>
     [JsonPropertyName("img_guidance_scale")]
-    public double? ImgGuidanceScale { get; set; }
+    public double? ImageGuidanceScale { get; set; }
 
     /// <summary>When true, fal waits for the image upload and returns the media directly (as a data URI) instead of via its CDN; the output is then not kept in request history.</summary>
     /// <remarks>Wire name <c>sync_mode</c>. Default: <c>false</c> (applied by the service when unset). Modes: text-to-image, edit.</remarks>
@@ -90,7 +90,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
     [JsonPropertyName("output_format")]
     public OutputFormat? OutputFormat { get; set; }
 
-    /// <summary>Copies a record for <c>with</c>: the copy gets lists of its own.</summary>
+    /// <summary>Copies a record for <c>with</c>: the copy gets its own lists, nested records and JSON.</summary>
     /// <param name="original">The record copied.</param>
     [SetsRequiredMembers]
     private OmniGenV1Request(OmniGenV1Request original)
@@ -102,7 +102,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
         NumInferenceSteps = original.NumInferenceSteps;
         Seed = original.Seed;
         GuidanceScale = original.GuidanceScale;
-        ImgGuidanceScale = original.ImgGuidanceScale;
+        ImageGuidanceScale = original.ImageGuidanceScale;
         SyncMode = original.SyncMode;
         ImageCount = original.ImageCount;
         EnableSafetyChecker = original.EnableSafetyChecker;
@@ -120,7 +120,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
             && Equals(NumInferenceSteps, other.NumInferenceSteps)
             && Equals(Seed, other.Seed)
             && Equals(GuidanceScale, other.GuidanceScale)
-            && Equals(ImgGuidanceScale, other.ImgGuidanceScale)
+            && Equals(ImageGuidanceScale, other.ImageGuidanceScale)
             && Equals(SyncMode, other.SyncMode)
             && Equals(ImageCount, other.ImageCount)
             && Equals(EnableSafetyChecker, other.EnableSafetyChecker)
@@ -138,7 +138,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
         hash.Add(NumInferenceSteps);
         hash.Add(Seed);
         hash.Add(GuidanceScale);
-        hash.Add(ImgGuidanceScale);
+        hash.Add(ImageGuidanceScale);
         hash.Add(SyncMode);
         hash.Add(ImageCount);
         hash.Add(EnableSafetyChecker);
@@ -190,7 +190,7 @@ public sealed partial record OmniGenV1Request : FalImageRequest
         validator.Size("image_size", Size, s_sizeRules);
         validator.Range("num_inference_steps", NumInferenceSteps, 1, 50);
         validator.Range("guidance_scale", GuidanceScale, 0, 20);
-        validator.Range("img_guidance_scale", ImgGuidanceScale, 0, 20);
+        validator.Range("img_guidance_scale", ImageGuidanceScale, 0, 20);
         validator.Range("num_images", ImageCount, 1, 4);
         validator.AllowedValues("output_format", OutputFormat?.Value, s_outputFormatValues);
     }

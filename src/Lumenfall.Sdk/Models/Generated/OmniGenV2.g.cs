@@ -365,7 +365,7 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
     [JsonPropertyName("width")]
     public int? Width { get; set; }
 
-    /// <summary>Copies a record for <c>with</c>: the copy gets lists of its own.</summary>
+    /// <summary>Copies a record for <c>with</c>: the copy gets its own lists, nested records and JSON.</summary>
     /// <param name="original">The record copied.</param>
     [SetsRequiredMembers]
     private OmniGenV2EditRequest(OmniGenV2EditRequest original)

@@ -152,7 +152,7 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
     [JsonPropertyName("input_region")]
     public OmniImageInputRegion? InputRegion { get; set; }
 
-    /// <summary>Copies a record for <c>with</c>: the copy gets lists of its own.</summary>
+    /// <summary>Copies a record for <c>with</c>: the copy gets its own lists, nested records and JSON.</summary>
     /// <param name="original">The record copied.</param>
     [SetsRequiredMembers]
     private OmniImageRequest(OmniImageRequest original)

@@ -183,7 +183,7 @@ public class FalTransportTests
         LumenfallValidationException error = (await FluentActions.Awaiting(() => harness.Client.StartAsync(request))
             .Should().ThrowAsync<LumenfallValidationException>()).Which;
 
-        error.Errors.Select(e => e.Parameter).Should().Equal("x-fal-request-timeout", "x-fal-queue-priority");
+        error.Errors.Select(e => e.ParameterName).Should().Equal("x-fal-request-timeout", "x-fal-queue-priority");
         harness.Requests.Should().BeEmpty();
     }
 
@@ -333,7 +333,7 @@ public class FalTransportTests
         LumenfallValidationException error = (await FluentActions.Awaiting(() => harness.Client.GenerateAsync(new OmniGenV1Request("x")))
             .Should().ThrowAsync<LumenfallValidationException>()).Which;
 
-        error.Errors.Select(e => (e.Parameter, e.Rule)).Should().Equal(("prompt", "value_error.missing"), ("input_image_urls[0]", "value_error.url.scheme"));
+        error.Errors.Select(e => (e.ParameterName, e.Rule)).Should().Equal(("prompt", "value_error.missing"), ("input_image_urls[0]", "value_error.url.scheme"));
         error.StatusCode.Should().Be(HttpStatusCode.UnprocessableEntity);
         error.RequestId.Should().Be("fal-req-422");
     }
