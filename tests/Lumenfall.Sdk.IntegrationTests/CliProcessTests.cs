@@ -22,7 +22,7 @@ public class CliProcessTests
             start.ArgumentList.Add(arg);
         }
 
-        foreach (string variable in new[] { "LUMENFALL_API_KEY", "FAL_KEY", "OMNIROUTERS_API_KEY", "LUMENFALL_BASE_URL", "FAL_RUN_BASE_URL", "FAL_QUEUE_BASE_URL", "OMNIROUTERS_BASE_URL" })
+        foreach (string variable in CliProcess.Variables)
         {
             start.Environment.Remove(variable);
         }
@@ -106,6 +106,29 @@ public class CliProcessTests
 
         code.Should().Be(2, error);
         error.TrimEnd('\n').Split('\n').Should().ContainSingle().Which.Should().Contain(expected).And.NotContain("ValidationLevel").And.NotContain("System.");
+        output.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_paid_image_is_never_lost_an_unwritable_output_is_refused_before_billing_and_a_failed_save_is_kept()
+    {
+        await using LumenfallEmulator service = await LumenfallEmulator.StartAsync(new EmulatorOptions { QueuedPolls = 0, RunningPolls = 0 });
+        var environment = service.EnvironmentVariables().ToDictionary(v => v.Key, v => v.Value);
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        string existing = Path.Combine(folder, "poster.png");
+        await File.WriteAllTextAsync(existing, "an earlier poster");
+        Directory.CreateDirectory(Path.Combine(folder, "fox.jpg"));   // OmniGen v1 answers with a JPEG: fox.png becomes fox.jpg, where a folder sits
+
+        (int refused, _, string refusal) = await RunAsync(environment, "generate", "--model", "flux.2-dev", "--prompt", "x", "--output", existing);
+        int billedBefore = service.Requests.Count(r => r.Method == "POST");
+        (int failed, string output, string failure) = await RunAsync(environment, "generate", "--model", "omnigen-v1", "--prompt", "x", "--output", Path.Combine(folder, "fox.png"));
+
+        (refused, billedBefore).Should().Be((2, 0), refusal);
+        refusal.Trim().Should().Be($"error: --output {existing} already exists; add --overwrite to replace it.");
+        failed.Should().Be(3, failure);
+        string error = failure.Split('\n').Single(l => l.StartsWith("error: ", StringComparison.Ordinal));
+        string kept = System.Text.RegularExpressions.Regex.Match(error, @"it is safe in (\S+\.jpg) \(and from http://127\.0\.0\.1:\d+/").Groups[1].Value;
+        ImageAssertions.Describe(await File.ReadAllBytesAsync(kept)).Format.Should().Be("jpeg", error);
         output.Should().BeEmpty();
     }
 
