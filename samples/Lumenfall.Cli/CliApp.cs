@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lumenfall.Sdk;
+using Lumenfall.Sdk.Batch;
 using Lumenfall.Sdk.Testing;
 
 namespace Lumenfall.Cli;
@@ -19,6 +20,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
     public const int BadInput = 2;
     public const int ServiceError = 3;
     public const int TimedOut = 4;
+    public const int OverBudget = 5;
 
     private const string About = """
         Generate and edit images through the Lumenfall gateway, fal.ai and OmniRouters.
@@ -150,7 +152,35 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         emulator.SetAction((parse, cancellationToken) => EmulatorAsync(
             new EmulatorOptions { Port = parse.GetValue(port), QueuedPolls = Math.Max(0, parse.GetValue(queuedPolls)), RunningPolls = Math.Max(0, parse.GetValue(runningPolls)) }, cancellationToken));
 
-        var root = new RootCommand(About) { generate, models, schema, operation, emulator };
+        var jobsFile = new Argument<string>("jobs") { Description = "A JSON Lines file, one job a line: {\"id\": \"sku-1\", \"model\": \"flux.2-dev\", \"prompt\": \"...\"} with optional params (wire names and values), images (paths, relative to the file, or URLs) and output (a file name)." };
+        var outFolder = new Option<string>("--out") { Description = "The folder the images are saved in.", Required = true, HelpName = "folder" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Jobs at once, in all and on each service (default 4).", DefaultValueFactory = _ => 4 };
+        var budget = new Option<decimal?>("--budget") { Description = "Stop before the spend would pass this many US dollars (each job is estimated before it is sent).", HelpName = "USD" };
+        var journal = new Option<string>("--journal") { Description = "The SQLite journal (default: batch-journal.db in --out). Run the same command again to resume.", HelpName = "file" };
+        var resubmit = new Option<bool>("--resubmit-unknown") { Description = "Send again the jobs whose synchronous call was in flight when an earlier run stopped (they may have been billed)." };
+        var prices = new Option<string[]>("--price") { Description = "A model's price per image, for estimates (overrides the published price; OmniRouters publishes none).", HelpName = "model=USD" };
+        var batchValidation = new Option<string>("--validation") { Description = "How strictly each job is checked: strict, lenient or none.", DefaultValueFactory = _ => "strict" };
+        batchValidation.AcceptOnlyFromAmong("strict", "lenient", "none");
+        var batch = new Command("batch", "Run many jobs from a JSON Lines file: journaled so a rerun resumes without billing twice, within a budget, images streamed to disk. Exit codes: 0 all saved, 3 some not, 5 stopped at the budget.")
+        {
+            jobsFile, outFolder, concurrency, budget, journal, resubmit, prices, batchValidation, Json,
+        };
+        batch.SetAction((parse, cancellationToken) => BatchAsync(
+            parse.GetRequiredValue(jobsFile),
+            new BatchOptions
+            {
+                OutputFolder = parse.GetRequiredValue(outFolder),
+                JournalPath = parse.GetValue(journal) ?? Path.Combine(parse.GetRequiredValue(outFolder), "batch-journal.db"),
+                Concurrency = parse.GetValue(concurrency),
+                Budget = parse.GetValue(budget),
+                ResubmitUnknown = parse.GetValue(resubmit),
+                Validation = Level(parse.GetValue(batchValidation)!),
+            },
+            parse.GetValue(prices) ?? [],
+            parse.GetValue(Json),
+            cancellationToken));
+
+        var root = new RootCommand(About) { generate, models, schema, operation, emulator, batch };
         root.Options.Add(Verbose);
         return root;
     }
@@ -159,12 +189,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         string model, string prompt, string[] images, string? mask, string[] parameters, string validation, bool startAsync, OutputFiles files, bool json, CancellationToken cancellationToken)
     {
         ImageRequest request = RequestBuilder.Build(model, prompt, images, mask, parameters);
-        request.Validation = validation switch
-        {
-            "lenient" => ValidationLevel.Lenient,
-            "none" => ValidationLevel.None,
-            _ => ValidationLevel.Strict,
-        };
+        request.Validation = Level(validation);
         foreach (ValidationError relaxed in request.Validate())
         {
             await error.WriteLineAsync($"warning: sending {relaxed.ParameterName} as given: {CliErrors.OneLine(relaxed.Message)} (rule {relaxed.Rule}).").ConfigureAwait(false);
@@ -315,14 +340,78 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         return Ok;   // stopping is how a server's work ends
     }
 
+    private static ValidationLevel Level(string validation) => validation switch
+    {
+        "lenient" => ValidationLevel.Lenient,
+        "none" => ValidationLevel.None,
+        _ => ValidationLevel.Strict,
+    };
+
+    private async Task<int> BatchAsync(string jobsFile, BatchOptions options, string[] prices, bool json, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<BatchJob> jobs;
+        try
+        {
+            using StreamReader reader = File.OpenText(jobsFile);
+            string folder = Path.GetDirectoryName(Path.GetFullPath(jobsFile))!;
+            jobs = [.. BatchJob.ReadJsonLines(reader).Select(j => j with
+            {
+                Images = [.. j.Images.Select(i => i.Contains("://", StringComparison.Ordinal) || i.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? i : Path.GetFullPath(i, folder))],
+            })];
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new CliUsageException($"no such jobs file: {jobsFile}");
+        }
+
+        foreach (string price in prices)
+        {
+            int equals = price.LastIndexOf('=');
+            if (equals <= 0 || !decimal.TryParse(price[(equals + 1)..], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out decimal usd) || usd < 0)
+            {
+                throw new CliUsageException($"--price needs model=USD, for example omnirouters/Seedream:4.5=0.04 (was '{price}').");
+            }
+
+            options.Prices.SetPerImage(price[..equals], usd);
+        }
+
+        var services = jobs.Select(j => ModelCatalog.TryGet(j.ModelId, out ModelDescriptor? m) ? m.Service
+            : j.ModelId.StartsWith(ModelCatalog.FalPrefix, StringComparison.OrdinalIgnoreCase) ? ImageService.Fal
+            : j.ModelId.StartsWith(ModelCatalog.OmniRoutersPrefix, StringComparison.OrdinalIgnoreCase) ? ImageService.OmniRouters
+            : ImageService.Lumenfall).Distinct().ToList();
+        ImageClient client = await ClientForAsync(services, cancellationToken).ConfigureAwait(false);
+        var display = new BatchProgress(error);
+        BatchSummary summary;
+        try
+        {
+            summary = await new ImageBatch(client, options).RunAsync(jobs, display, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BatchValidationException ex)
+        {
+            foreach (BatchJobError problem in ex.Errors)
+            {
+                await error.WriteLineAsync($"error: {CliErrors.OneLine(problem.ToString())}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"error: {ex.Errors.Count} job problem(s); nothing was sent.").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        await BatchProgress.WriteSummaryAsync(output, summary, options.JournalPath, json).ConfigureAwait(false);
+        return summary.StoppedAtBudget ? OverBudget : summary.AllSaved ? Ok : ServiceError;
+    }
+
     /// <summary>A client from the environment; when the service has no key, the built-in emulator answers for it.</summary>
-    private async Task<ImageClient> ClientForAsync(ImageService service, CancellationToken cancellationToken)
+    private Task<ImageClient> ClientForAsync(ImageService service, CancellationToken cancellationToken) => ClientForAsync([service], cancellationToken);
+
+    /// <summary>A client from the environment; the services among <paramref name="services"/> without a key are answered by the built-in emulator.</summary>
+    private async Task<ImageClient> ClientForAsync(IReadOnlyList<ImageService> services, CancellationToken cancellationToken)
     {
         LumenfallOptions options = LumenfallOptions.FromEnvironment(environment);
-        ServiceOptions settings = options.For(service);
-        if (string.IsNullOrEmpty(settings.ApiKey))
+        foreach (ImageService service in services.Where(s => string.IsNullOrEmpty(options.For(s).ApiKey)))
         {
-            _emulator = await LumenfallEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            ServiceOptions settings = options.For(service);
+            _emulator ??= await LumenfallEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var emulated = new LumenfallOptions();
             _emulator.Configure(emulated);
             settings.ApiKey = LumenfallEmulator.ApiKey;

@@ -53,6 +53,29 @@ public class ClientOptionsTests
         harness.Requests.Single().Headers["X-Trace"].Should().Be("abc-123");
     }
 
+    [Theory]
+    [InlineData("batch-sku-1-7f3a", true)]
+    [InlineData("", false)]
+    [InlineData("has space", false)]
+    public async Task A_call_can_choose_its_client_request_id_before_it_is_sent(string id, bool usable)
+    {
+        var harness = new ServiceHarness();
+        harness.Respond(HttpMethod.Get, Models, """{"data":[]}""");
+
+        Func<Task> call = () => harness.Client.ListModelsAsync(new RequestOptions { ClientRequestId = id });
+
+        if (usable)
+        {
+            await call();
+            harness.Requests.Single().Headers["X-Client-Request-Id"].Should().Be(id);
+        }
+        else
+        {
+            (await call.Should().ThrowAsync<LumenfallValidationException>()).Which.ParameterName.Should().Be("ClientRequestId");
+            harness.Requests.Should().BeEmpty();
+        }
+    }
+
     [Fact]
     public async Task A_calls_headers_never_follow_a_redirect_to_another_host()
     {

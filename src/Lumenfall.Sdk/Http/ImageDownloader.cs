@@ -43,11 +43,45 @@ internal sealed class ImageDownloader
 
     /// <summary>Downloads (or decodes) the image at <paramref name="url"/> into memory.</summary>
     /// <exception cref="LumenfallException">The URL is unusable, or the download failed, timed out or was too large.</exception>
-    public async Task<(byte[] Bytes, string? MediaType)> DownloadAsync(string url, CancellationToken cancellationToken)
+    public Task<(byte[] Bytes, string? MediaType)> DownloadAsync(string url, CancellationToken cancellationToken) =>
+        SanitizedAsync(() => DownloadCoreAsync(
+            url,
+            decoded => Task.FromResult(decoded),
+            async (content, token) => (await ReadAllAsync(content, _maxBytes, token).ConfigureAwait(false), content.Headers.ContentType?.MediaType),
+            cancellationToken));
+
+    /// <summary>
+    /// Streams (or decodes) the image at <paramref name="url"/> into <paramref name="destination"/> as it arrives,
+    /// never holding it whole, within the same timeout and size cap as <see cref="DownloadAsync"/>.
+    /// </summary>
+    /// <returns>The media type the server declared, if any.</returns>
+    /// <exception cref="LumenfallException">The URL is unusable, or the download failed, timed out or was too large (part of the image may have been written).</exception>
+    public Task<string?> CopyToAsync(string url, Stream destination, CancellationToken cancellationToken) =>
+        SanitizedAsync(() => DownloadCoreAsync(
+            url,
+            async decoded =>
+            {
+                await destination.WriteAsync(decoded.Bytes, cancellationToken).ConfigureAwait(false);
+                return decoded.MediaType;
+            },
+            async (content, token) =>
+            {
+                Stream body = await ResponseBody.OpenAsync(content, _maxBytes, token).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    await body.CopyToAsync(destination, 81920, token).ConfigureAwait(false);
+                }
+
+                return content.Headers.ContentType?.MediaType;
+            },
+            cancellationToken));
+
+    /// <summary>Runs a download with the keys of the client removed from any failure's text.</summary>
+    private async Task<T> SanitizedAsync<T>(Func<Task<T>> download)
     {
         try
         {
-            return await DownloadCoreAsync(url, cancellationToken).ConfigureAwait(false);
+            return await download().ConfigureAwait(false);
         }
         catch (LumenfallException ex)
         {
@@ -60,18 +94,22 @@ internal sealed class ImageDownloader
         }
     }
 
-    private async Task<(byte[] Bytes, string? MediaType)> DownloadCoreAsync(string url, CancellationToken cancellationToken)
+    private async Task<T> DownloadCoreAsync<T>(
+        string url, Func<(byte[] Bytes, string? MediaType), Task<T>> decoded, Func<HttpContent, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         if (DataUri.IsDataUri(url))
         {
+            (byte[] Bytes, string? MediaType) data;
             try
             {
-                return DataUri.Decode(url);
+                data = DataUri.Decode(url);
             }
             catch (FormatException ex)
             {
                 throw new LumenfallUnexpectedResponseException($"The image's data URI is not valid: {ex.Message}", ex) { Field = "url" };
             }
+
+            return await decoded(data).ConfigureAwait(false);
         }
 
         Uri uri = ServerUrls.Require(url, "url", null);
@@ -92,8 +130,7 @@ internal sealed class ImageDownloader
                 };
             }
 
-            byte[] bytes = await ReadAllAsync(response.Content, _maxBytes, linked.Token).ConfigureAwait(false);
-            return (bytes, response.Content.Headers.ContentType?.MediaType);
+            return await read(response.Content, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {

@@ -102,7 +102,7 @@ internal sealed class ServiceChannel
             };
         }
 
-        string clientRequestId = Guid.NewGuid().ToString("N");
+        string clientRequestId = call?.ClientRequestId ?? Guid.NewGuid().ToString("N");
         request.Headers.Remove(ClientRequestIdHeader);
         request.Headers.TryAddWithoutValidation(ClientRequestIdHeader, clientRequestId);
         CallSettings settings = call is null ? _settings : _settings with { Retry = call.Retry ?? _settings.Retry, Headers = call.Headers.Count == 0 ? null : call.HeaderSnapshot };

@@ -37,6 +37,12 @@ public sealed class RequestOptions
     /// <summary>Gets or sets how strictly the call's request is checked, over <see cref="ImageRequest.Validation"/> and <see cref="LumenfallOptions.Validation"/>.</summary>
     public ValidationLevel? Validation { get; set; }
 
+    /// <summary>
+    /// Gets or sets the <c>X-Client-Request-Id</c> every request of the call carries (default: a new id per request), so
+    /// that you can record it before a billable call goes out, as a batch journal does. 1 to 128 printable ASCII characters.
+    /// </summary>
+    public string? ClientRequestId { get; set; }
+
     /// <summary>The frozen copy's headers, for the handlers.</summary>
     internal IReadOnlyDictionary<string, string> HeaderSnapshot => (IReadOnlyDictionary<string, string>)Headers;
 
@@ -62,6 +68,11 @@ public sealed class RequestOptions
             }
         }
 
+        if (ClientRequestId is not null && (ClientRequestId.Length is 0 or > 128 || ClientRequestId.Any(c => c is <= ' ' or > '~')))
+        {
+            errors.Add(new ValidationError("ClientRequestId", ValidationRule.HeaderValue, "must be 1 to 128 printable ASCII characters without spaces"));
+        }
+
         var problems = new List<string>();
         if (Timeout is TimeSpan timeout)
         {
@@ -80,7 +91,7 @@ public sealed class RequestOptions
             throw new LumenfallValidationException(errors);
         }
 
-        var copy = new RequestOptions { Timeout = Timeout, Validation = Validation };
+        var copy = new RequestOptions { Timeout = Timeout, Validation = Validation, ClientRequestId = ClientRequestId };
         if (Retry is not null)
         {
             copy.Retry = new RetryOptions();

@@ -92,6 +92,82 @@ public sealed class GeneratedImage
     }
 
     /// <summary>
+    /// Writes the image to <paramref name="destination"/> as it arrives: inline bytes at once, a URL streamed from the
+    /// network in chunks (within the client's download timeout and size cap, without any API key), so an image of any
+    /// size costs a buffer, not its size, in memory. Unlike <see cref="SaveAsync(Stream, CancellationToken)"/>, a failed
+    /// download may leave part of the image written: write to a temporary file and move it into place when this returns.
+    /// </summary>
+    /// <param name="destination">A writable stream; not disposed.</param>
+    /// <param name="cancellationToken">Stops the download or the write.</param>
+    /// <returns>The image's media type as its first bytes show it (else as the service declared it), or null when unknown.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is null.</exception>
+    /// <exception cref="LumenfallException">The download failed, timed out or was too large.</exception>
+    public async Task<string?> CopyToAsync(Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (Data is { } data)
+        {
+            await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return MediaType;
+        }
+
+        var sniffer = new SniffingStream(destination);
+        string? declared = await Downloader.CopyToAsync(Uri!.OriginalString, sniffer, cancellationToken).ConfigureAwait(false);
+        return ImageMediaTypes.Detect(sniffer.Head) ?? ImageMediaTypes.Normalize(declared) ?? MediaType;
+    }
+
+    /// <summary>Passes writes through, keeping the first bytes to tell the format by.</summary>
+    private sealed class SniffingStream(Stream inner) : Stream
+    {
+        private readonly byte[] _head = new byte[32];
+        private int _kept;
+
+        public ReadOnlySpan<byte> Head => _head.AsSpan(0, _kept);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Keep(buffer.AsSpan(offset, count));
+            inner.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Keep(buffer.Span);
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private void Keep(ReadOnlySpan<byte> bytes)
+        {
+            int take = Math.Min(bytes.Length, _head.Length - _kept);
+            bytes[..take].CopyTo(_head.AsSpan(_kept));
+            _kept += take;
+        }
+    }
+
+    /// <summary>
     /// Saves the image to a file whose extension matches the image's real format: <c>cat</c> or <c>cat.png</c>
     /// holding a JPEG is written as <c>cat.jpg</c>. When <paramref name="path"/> is an existing folder, the file
     /// is named after the service's <see cref="FileName"/>, else the URL's last segment, else <c>image</c>. A
