@@ -390,7 +390,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         {
             foreach (BatchJobError problem in ex.Errors)
             {
-                await error.WriteLineAsync($"error: {CliErrors.OneLine(problem.ToString())}").ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {CliErrors.OneLine(CliErrors.SpeakCli(problem.ToString()))}").ConfigureAwait(false);
             }
 
             await error.WriteLineAsync($"error: {ex.Errors.Count} job problem(s); nothing was sent.").ConfigureAwait(false);

@@ -172,7 +172,7 @@ internal static class CliErrors
     }
 
     /// <summary>The SDK's advice in the CLI's words: its validation levels are the <c>--validation</c> option.</summary>
-    private static string SpeakCli(string message) => message
+    internal static string SpeakCli(string message) => message
         .Replace("ValidationLevel.Lenient", "--validation lenient", StringComparison.Ordinal)
         .Replace("ValidationLevel.None", "--validation none", StringComparison.Ordinal)
         .Replace("ValidationLevel.Strict", "--validation strict", StringComparison.Ordinal);
