@@ -19,8 +19,9 @@ public sealed class BatchOptions
 
     /// <summary>
     /// Gets or sets the most the batch may spend, in US dollars; null for no limit. Before each submit the job's cost is
-    /// estimated, and a job that would take the running total (actual costs where known, else estimates) past the
-    /// budget is not sent: the batch stops there.
+    /// estimated (a gateway job by the gateway's free <c>?dryRun=true</c>, made only under a budget; fal.ai and OmniRouters
+    /// jobs from <see cref="Prices"/>), and a job that would take the running total (actual costs where known, else
+    /// estimates) past the budget is not sent: the batch stops there.
     /// </summary>
     public decimal? Budget { get; set; }
 

@@ -249,7 +249,8 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
                     string clientRequestId = $"batch-{Guid.NewGuid():N}";
                     Record(_entries[job.Job.Id] with { State = BatchJobState.Submitting, ClientRequestId = clientRequestId, Error = null });
                     sent = true;
-                    var call = new RequestOptions { ClientRequestId = clientRequestId };
+                    // Inline (base64) images are decoded from the response straight into files beside their final names.
+                    var call = new RequestOptions { ClientRequestId = clientRequestId, InlineImageFile = i => Stem(job, i) + ".inline.part" };
                     if (job.Request.Service == ImageService.Lumenfall)
                     {
                         ImageGenerationResult direct = await client.GenerateAsync(job.Request, call, cancellationToken).ConfigureAwait(false);
@@ -313,8 +314,9 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
         decimal? estimate = _entries[job.Job.Id].EstimatedCost;
         if (estimate is null)
         {
+            // The gateway's dry run is free but is a request: it is made only when a budget needs the estimate.
             estimate = job.Request is LumenfallImageRequest gateway
-                ? (await client.EstimateCostAsync(gateway, cancellationToken: cancellationToken).ConfigureAwait(false)).TotalCost
+                ? options.Budget is null ? null : (await client.EstimateCostAsync(gateway, cancellationToken: cancellationToken).ConfigureAwait(false)).TotalCost
                 : options.Prices.Estimate(job.Request);
         }
 
@@ -350,8 +352,7 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
         var hashes = new List<string>();
         for (int i = 0; i < result.Images.Count; i++)
         {
-            string stem = Path.Combine(options.OutputFolder, Path.GetFileNameWithoutExtension(job.OutputName) + (i == 0 ? string.Empty : $"-{i + 1}"));
-            (string file, string sha256) = await ImageFiles.WriteAsync(result.Images[i], stem, cancellationToken).ConfigureAwait(false);
+            (string file, string sha256) = await ImageFiles.WriteAsync(result.Images[i], Stem(job, i), cancellationToken).ConfigureAwait(false);
             files.Add(file);
             hashes.Add(sha256);
             Interlocked.Increment(ref _images);
@@ -364,6 +365,10 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
             Record(entry with { State = BatchJobState.Saved, Files = files, Sha256 = hashes, ActualCost = result.Cost, Error = null, OperationId = entry.OperationId ?? result.RequestId });
         }
     }
+
+    /// <summary>The path of image <paramref name="index"/> of a job, without its extension (set from the image's format).</summary>
+    private string Stem(PlannedJob job, int index) =>
+        Path.Combine(options.OutputFolder, Path.GetFileNameWithoutExtension(job.OutputName) + (index == 0 ? string.Empty : $"-{index + 1}"));
 
     /// <summary>Journals the entry (durably), runs the crash hook, and reports the change.</summary>
     private void Record(JournalEntry entry, string? detail = null)
@@ -419,8 +424,22 @@ internal static class ImageFiles
 {
     public static async Task<(string File, string Sha256)> WriteAsync(GeneratedImage image, string stem, CancellationToken cancellationToken)
     {
-        string part = stem + ".part";
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (image.FilePath is string decoded)
+        {
+            // Already on disk (decoded as it arrived): hash it as it is read, then give it its name.
+            FileStream read = new(decoded, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            await using (read.ConfigureAwait(false))
+            {
+                await read.CopyToAsync(new HashingStream(Stream.Null, hash), cancellationToken).ConfigureAwait(false);
+            }
+
+            string named = stem + Extension(image.MediaType);
+            File.Move(decoded, named, overwrite: true);
+            return (named, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
+        }
+
+        string part = stem + ".part";
         string? mediaType;
         var file = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
         await using (file.ConfigureAwait(false))

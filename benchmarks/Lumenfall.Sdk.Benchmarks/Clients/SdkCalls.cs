@@ -44,6 +44,20 @@ internal sealed class SdkCalls
         return await result.Images[0].SaveAsync(path, cancellationToken);
     }
 
+    /// <summary>
+    /// Receives a base64 image decoded from the response straight into a file (<see cref="RequestOptions.InlineImageFile"/>),
+    /// then gives the file its name: the image is never held in memory.
+    /// </summary>
+    public async Task<string> Base64StreamedToFileAsync(string prompt, string path, CancellationToken cancellationToken = default)
+    {
+        ImageGenerationResult result = await _client.GenerateAsync(
+            new GptImage2GenerationRequest(prompt) { ResponseFormat = ResponseFormat.Base64Json },
+            new RequestOptions { InlineImageFile = _ => path + ".part" },
+            cancellationToken);
+        File.Move(result.Images[0].FilePath!, path, overwrite: true);
+        return path;
+    }
+
     public async Task<Uri> EditAsync(byte[] first, byte[] second, CancellationToken cancellationToken = default)
     {
         ImageGenerationResult result = await _client.GenerateAsync(

@@ -16,7 +16,10 @@ namespace Lumenfall.Sdk.Benchmarks.Modes;
 /// </summary>
 internal static class MemoryMode
 {
-    private static readonly string[] Clients = ["raw", "sdk", "openai"];
+    /// <summary>The clients, then two SDK paths that write as the image arrives: one image, and a batch of 64 at 16 at once.</summary>
+    private static readonly string[] Clients = ["raw", "sdk", "openai", "sdk-stream", "batch-64x16"];
+
+    private const int BatchImages = 64;
 
     public static async Task<int> RunAsync(TextWriter output)
     {
@@ -36,20 +39,20 @@ internal static class MemoryMode
             Directory.Delete(folder, recursive: true);
         }
 
-        const double Image = Payloads.SixteenMiB;
+        const double Image = Payloads.SixteenMiB;   // the batch's ratios are per image too: its peak is for 64 images
         output.WriteLine($"memory: receive one {Payloads.SixteenMiB:N0}-byte (16 MiB) image as base64 and save it to a file; one fresh process per client");
-        output.WriteLine($"  {"client",-7} {"baseline WS",12} {"peak WS",12} {"peak-baseline",14} {"× image",8} {"allocated",14} {"× image",8}  file");
+        output.WriteLine($"  {"client",-12} {"baseline WS",12} {"peak WS",12} {"peak-baseline",14} {"× image",8} {"allocated",14} {"× image",8}  file");
         foreach (MemoryResult r in results)
         {
             if (r.Error is not null)
             {
-                output.WriteLine($"  {r.Client,-7} FAILED: {r.Error}");
+                output.WriteLine($"  {r.Client,-12} FAILED: {r.Error}");
                 continue;
             }
 
             long above = r.PeakWorkingSet - r.BaselineWorkingSet;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {r.Client,-7} {Mib(r.BaselineWorkingSet),12} {Mib(r.PeakWorkingSet),12} {Mib(above),14} {above / Image,8:0.00} {Mib(r.Allocated),14} {r.Allocated / Image,8:0.00}  {(r.FileIntact ? "intact" : "DIFFERS")}{(r.PeakReset ? string.Empty : " (peak not reset: includes the warm-up)")}"));
+                $"  {r.Client,-12} {Mib(r.BaselineWorkingSet),12} {Mib(r.PeakWorkingSet),12} {Mib(above),14} {above / Image,8:0.00} {Mib(r.Allocated),14} {r.Allocated / Image,8:0.00}  {(r.FileIntact ? "intact" : "DIFFERS")}{(r.PeakReset ? string.Empty : " (peak not reset: includes the warm-up)")}"));
         }
 
         return results.All(r => r.Error is null && r.FileIntact) ? 0 : 1;
@@ -77,14 +80,16 @@ internal static class MemoryMode
     private static async Task<MemoryResult> MeasureAsync(string client, string server, string folder)
     {
         using RawCalls? raw = client == "raw" ? new RawCalls(server) : null;
-        SdkCalls? sdk = client == "sdk" ? new SdkCalls(server) : null;
+        SdkCalls? sdk = client is "sdk" or "sdk-stream" or "batch-64x16" ? new SdkCalls(server) : null;
         OpenAICalls? openai = client == "openai" ? new OpenAICalls(server) : null;
-        Func<string, string, Task<string>> save = (raw, sdk, openai) switch
+        Func<string, string, Task<string>> save = (client, raw, sdk, openai) switch
         {
-            ({ } r, _, _) => (prompt, path) => r.Base64ToFileAsync(prompt, path),
-            (_, { } s, _) => (prompt, path) => s.Base64ToFileAsync(prompt, path),
-            (_, _, { } o) => (prompt, path) => o.Base64ToFileAsync(prompt, path),
-            _ => throw new ArgumentException($"unknown client '{client}' (raw, sdk, openai)", nameof(client)),
+            (_, { } r, _, _) => (prompt, path) => r.Base64ToFileAsync(prompt, path),
+            ("sdk", _, { } s, _) => (prompt, path) => s.Base64ToFileAsync(prompt, path),
+            ("sdk-stream", _, { } s, _) => (prompt, path) => s.Base64StreamedToFileAsync(prompt, path),
+            ("batch-64x16", _, { } s, _) => (prompt, path) => BatchAsync(s, prompt, path),
+            (_, _, _, { } o) => (prompt, path) => o.Base64ToFileAsync(prompt, path),
+            _ => throw new ArgumentException($"unknown client '{client}' ({string.Join(", ", Clients)})", nameof(client)),
         };
 
         File.Delete(await save(Prompts.Base64Small, Path.Combine(folder, client + "-warmup.png")));
@@ -109,6 +114,37 @@ internal static class MemoryMode
         bool intact = (await File.ReadAllBytesAsync(written)).AsSpan().SequenceEqual(expected);
         File.Delete(written);
         return new MemoryResult(client, baseline, peak, allocated, reset, intact, null);
+    }
+
+    /// <summary>
+    /// 64 jobs of the same image at concurrency 16 through <see cref="Batch.ImageBatch"/> (journal and files in a folder
+    /// of their own); returns the first file, and checks every file has the same size as the first.
+    /// </summary>
+    private static async Task<string> BatchAsync(SdkCalls sdk, string prompt, string path)
+    {
+        string folder = path + ".batch";
+        Directory.CreateDirectory(folder);
+        int count = prompt == Prompts.Base64Large ? BatchImages : 1;
+        var jobs = Enumerable.Range(1, count).Select(i => new Batch.BatchJob($"image-{i}", "gpt-image-2", prompt)
+        {
+            Parameters = new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["response_format"] = "b64_json" },
+        });
+        var batch = new Batch.ImageBatch(sdk.Client, new Batch.BatchOptions { JournalPath = Path.Combine(folder, "journal.db"), OutputFolder = folder, Concurrency = 16 });
+        Batch.BatchSummary summary = await batch.RunAsync(jobs);
+        if (!summary.AllSaved)
+        {
+            throw new InvalidOperationException($"the batch did not save every image: {string.Join("; ", summary.Jobs.Where(j => j.State != Batch.BatchJobState.Saved).Select(j => $"{j.Id} {j.State} {j.Error}"))}");
+        }
+
+        long size = new FileInfo(summary.Jobs[0].Files[0]).Length;
+        if (summary.Jobs.Any(j => new FileInfo(j.Files[0]).Length != size))
+        {
+            throw new InvalidOperationException("the batch's files differ in size");
+        }
+
+        File.Copy(summary.Jobs[0].Files[0], path, overwrite: true);
+        Directory.Delete(folder, recursive: true);
+        return path;
     }
 
     /// <summary>Resets the kernel's peak resident set (VmHWM) to the current one; false where that is not possible.</summary>

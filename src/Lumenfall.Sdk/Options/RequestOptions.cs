@@ -43,6 +43,14 @@ public sealed class RequestOptions
     /// </summary>
     public string? ClientRequestId { get; set; }
 
+    /// <summary>
+    /// Gets or sets a file for each image the service sends inline (base64), by the image's index: the image is decoded
+    /// from the response straight into that file as it arrives, never held in memory, and the result's image reads
+    /// from the file (<see cref="GeneratedImage.FilePath"/>). Images sent as URLs are not downloaded; stream them with
+    /// <see cref="GeneratedImage.CopyToAsync"/>. Null (the default) keeps inline images in memory.
+    /// </summary>
+    public Func<int, string>? InlineImageFile { get; set; }
+
     /// <summary>The frozen copy's headers, for the handlers.</summary>
     internal IReadOnlyDictionary<string, string> HeaderSnapshot => (IReadOnlyDictionary<string, string>)Headers;
 
@@ -91,7 +99,7 @@ public sealed class RequestOptions
             throw new LumenfallValidationException(errors);
         }
 
-        var copy = new RequestOptions { Timeout = Timeout, Validation = Validation, ClientRequestId = ClientRequestId };
+        var copy = new RequestOptions { Timeout = Timeout, Validation = Validation, ClientRequestId = ClientRequestId, InlineImageFile = InlineImageFile };
         if (Retry is not null)
         {
             copy.Retry = new RetryOptions();

@@ -32,6 +32,33 @@ public sealed class GeneratedImage
         RevisedPrompt = string.IsNullOrEmpty(revisedPrompt) ? null : revisedPrompt;
     }
 
+    /// <summary>An image the SDK decoded into a file (<see cref="RequestOptions.InlineImageFile"/>); never from a URL a server sent.</summary>
+    private GeneratedImage(string filePath, string? mediaType, string? revisedPrompt)
+    {
+        FilePath = filePath;
+        MediaType = ImageMediaTypes.Normalize(mediaType);
+        RevisedPrompt = string.IsNullOrEmpty(revisedPrompt) ? null : revisedPrompt;
+    }
+
+    /// <summary>An image decoded into <paramref name="filePath"/> as it arrived, its format told by its first bytes.</summary>
+    internal static GeneratedImage InFile(string filePath, string? mediaType, string? revisedPrompt, ImageDownloader downloader)
+    {
+        Span<byte> head = stackalloc byte[32];
+        int read;
+        using (FileStream file = File.OpenRead(filePath))
+        {
+            read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        return new GeneratedImage(filePath, ImageMediaTypes.Detect(head[..read]) ?? mediaType, revisedPrompt) { Downloader = downloader };
+    }
+
+    /// <summary>
+    /// Gets the file the SDK decoded the image into as it arrived, when the call asked for one
+    /// (<see cref="RequestOptions.InlineImageFile"/>); <see cref="Uri"/> and <see cref="Data"/> are null then.
+    /// </summary>
+    public string? FilePath { get; }
+
     /// <summary>Gets the image URL, when the service returned one.</summary>
     public Uri? Uri { get; }
 
@@ -108,6 +135,17 @@ public sealed class GeneratedImage
         if (Data is { } data)
         {
             await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return MediaType;
+        }
+
+        if (FilePath is not null)
+        {
+            FileStream file = new(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+            await using (file.ConfigureAwait(false))
+            {
+                await file.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+
             return MediaType;
         }
 
@@ -211,7 +249,7 @@ public sealed class GeneratedImage
     }
 
     /// <inheritdoc />
-    public override string ToString() => Uri is not null
+    public override string ToString() => FilePath is not null ? $"image in {FilePath}" : Uri is not null
         ? $"image at {(Uri.Scheme == "data" ? "data URI" : Uri.GetLeftPart(UriPartial.Path))}"
         : $"image, {Data!.Value.Length} bytes{(MediaType is null ? string.Empty : ", " + MediaType)}";
 
@@ -227,6 +265,11 @@ public sealed class GeneratedImage
         if (Data is { } data)
         {
             return new ImageData(data, MediaType);
+        }
+
+        if (FilePath is not null)
+        {
+            return new ImageData(await File.ReadAllBytesAsync(FilePath, cancellationToken).ConfigureAwait(false), MediaType);
         }
 
         (byte[] bytes, string? mediaType) = await Downloader.DownloadAsync(Uri!.OriginalString, cancellationToken).ConfigureAwait(false);

@@ -52,7 +52,7 @@ internal static class WireImages
 {
     /// <summary>The images that carry a URL or bytes, in order; a null item or an unusable URL is an unexpected response.</summary>
     public static List<GeneratedImage> ToImages(
-        ImageService service, List<WireImageData>? data, string? outputFormat, ImageDownloader downloader, IReadOnlyList<ReadOnlyMemory<byte>>? decoded = null)
+        ImageService service, List<WireImageData>? data, string? outputFormat, ImageDownloader downloader, IReadOnlyList<ReadOnlyMemory<byte>>? decoded = null, IReadOnlyList<string>? files = null)
     {
         string? mediaType = ImageMediaTypes.FromFormat(outputFormat);
         var images = new List<GeneratedImage>(data?.Count ?? 0);
@@ -61,6 +61,12 @@ internal static class WireImages
             WireImageData item = data![i] ?? throw NullItem(service, $"data[{i}]", null, null);
             string? url = Text(item.Url);
             ReadOnlyMemory<byte>? bytes = null;
+            if (item.Base64Ref is int file && files is not null && file >= 0 && file < files.Count)
+            {
+                images.Add(GeneratedImage.InFile(files[file], mediaType, Text(item.RevisedPrompt), downloader));
+                continue;
+            }
+
             if (item.Base64Ref is int index && decoded is not null && index >= 0 && index < decoded.Count)
             {
                 bytes = decoded[index];

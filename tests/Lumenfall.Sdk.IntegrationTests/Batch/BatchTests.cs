@@ -89,7 +89,7 @@ public sealed class BatchTests : IAsyncLifetime
             ImageAssertions.Describe(bytes).Width.Should().BePositive();
         }
 
-        Directory.GetFiles(_folder, "*.part").Should().BeEmpty("a file appears under its name only when complete");
+        Directory.GetFiles(_folder, "*.part", SearchOption.AllDirectories).Should().BeEmpty("a file appears under its name only when complete");
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class BatchTests : IAsyncLifetime
 
     private static BatchJob[] Jobs() =>
     [
-        new("sync-gateway", "flux.2-dev", "a teapot") { Parameters = new Dictionary<string, JsonNode?> { ["size"] = "64x64" } },
+        new("sync-gateway", "flux.2-dev", "a teapot") { Parameters = new Dictionary<string, JsonNode?> { ["size"] = "64x64", ["response_format"] = "b64_json" } },
         new("fal-queue", "omnigen-v1", "a lamp"),
         new("omni-task", "omnirouters/Seedream:4.5", "a blanket"),
     ];

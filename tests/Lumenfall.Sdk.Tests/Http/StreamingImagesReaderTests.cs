@@ -17,11 +17,51 @@ public class StreamingImagesReaderTests
 
     private static async Task<(LumenfallImagesResponse Body, List<ReadOnlyMemory<byte>> Images)> ReadAsync(string json, int chunk, bool declareLength = true)
     {
+        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> images, _) = await ReadIntoAsync(json, chunk, declareLength, null);
+        return (body, images);
+    }
+
+    private static async Task<(LumenfallImagesResponse Body, List<ReadOnlyMemory<byte>> Images, List<string>? Files)> ReadIntoAsync(
+        string json, int chunk, bool declareLength, Func<int, string>? files)
+    {
         byte[] bytes = Encoding.UTF8.GetBytes(json);
         var content = new StreamContent(new ChunkedStream(bytes, chunk));
         content.Headers.ContentLength = declareLength ? bytes.Length : null;
         using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
-        return await StreamingImagesReader.ReadAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, 1 << 30, CancellationToken.None);
+        return await StreamingImagesReader.ReadAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, 1 << 30, CancellationToken.None, files);
+    }
+
+    [Theory]
+    [MemberData(nameof(Chunks))]
+    public async Task With_a_file_per_image_each_image_is_decoded_into_its_file_whatever_the_chunking(int chunk)
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        byte[] large = new byte[200_003];   // larger than the reader's buffer, and not a multiple of three
+        new Random(7).NextBytes(large);
+        string escaped = Convert.ToBase64String(Image).Replace("/", "\\/", StringComparison.Ordinal);
+        string json = $$"""{ "data": [ { "b64_json": "{{Convert.ToBase64String(large)}}" }, { "url": "https://x/a.png" }, { "b64_json": "{{escaped}}" }, { "b64_json": "" } ] }""";
+
+        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> images, List<string>? files) =
+            await ReadIntoAsync(json, chunk, declareLength: chunk % 2 == 0, i => Path.Combine(folder, $"image-{i}.part"));
+
+        files.Should().Equal(Path.Combine(folder, "image-0.part"), Path.Combine(folder, "image-1.part"));
+        images.Should().HaveCount(2).And.OnlyContain(i => i.IsEmpty, "nothing is kept in memory");
+        (await File.ReadAllBytesAsync(files![0])).Should().Equal(large);
+        (await File.ReadAllBytesAsync(files[1])).Should().Equal(Image);
+        body.Data!.Select(d => d.Base64Ref).Should().Equal(0, null, 1, null);
+        Directory.GetFiles(folder).Should().HaveCount(2, "an empty image leaves no file");
+    }
+
+    [Fact]
+    public async Task A_body_cut_inside_an_image_leaves_no_file_behind()
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+        string json = $$"""{ "data": [ { "b64_json": "{{Convert.ToBase64String(Image)}}""";
+
+        Func<Task> read = () => ReadIntoAsync(json, 64, declareLength: false, i => Path.Combine(folder, $"image-{i}.part"));
+
+        await read.Should().ThrowAsync<System.Text.Json.JsonException>();
+        Directory.GetFiles(folder).Should().BeEmpty();
     }
 
     [Theory]

@@ -25,7 +25,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             message,
             CallPurpose.Generation,
             options,
-            (response, context, token) => ReadImagesAsync(response, context, lumenfall, token),
+            (response, context, token) => ReadImagesAsync(response, context, lumenfall, options?.InlineImageFile, token),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -184,10 +184,10 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
         _ => value.ToJsonString(),
     };
 
-    private async Task<ImageGenerationResult> ReadImagesAsync(HttpResponseMessage response, CallContext context, LumenfallImageRequest request, CancellationToken cancellationToken)
+    private async Task<ImageGenerationResult> ReadImagesAsync(HttpResponseMessage response, CallContext context, LumenfallImageRequest request, Func<int, string>? inlineFile, CancellationToken cancellationToken)
     {
-        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> decoded) = await StreamingImagesReader.ReadAsync(
-            response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> decoded, List<string>? files) = await StreamingImagesReader.ReadAsync(
+            response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken, inlineFile).ConfigureAwait(false);
         string? requestId = ServiceErrors.RequestIdFrom(response.Headers) ?? Text(body.Id);
         var details = ServiceErrorDetails.Of(Service, response.StatusCode, requestId, context.ClientRequestId);
 
@@ -202,7 +202,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
             throw ServiceErrors.Create(details with { RawBody = body.Error?.GetRawText() }, error, channel.Options.ApiKey);
         }
 
-        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, Text(body.OutputFormat), downloader, decoded);
+        List<GeneratedImage> images = WireImages.ToImages(Service, body.Data, Text(body.OutputFormat), downloader, decoded, files);
         if (images.Count == 0)
         {
             throw new LumenfallUpstreamException($"{Service} answered {(int)response.StatusCode} but returned no images.")

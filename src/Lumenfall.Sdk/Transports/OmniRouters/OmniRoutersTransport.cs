@@ -120,7 +120,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
 
     private async Task<OmniRoutersImagesResponse> Read(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        (OmniRoutersImagesResponse body, List<ReadOnlyMemory<byte>> decoded) = await StreamingImagesReader.ReadAsync(
+        (OmniRoutersImagesResponse body, List<ReadOnlyMemory<byte>> decoded, _) = await StreamingImagesReader.ReadAsync(
             response, SdkJsonContext.Default.OmniRoutersImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         body.Decoded = decoded;
         return body;
