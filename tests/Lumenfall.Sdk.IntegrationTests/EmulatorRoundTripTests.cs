@@ -37,6 +37,27 @@ public class EmulatorRoundTripTests(EmulatorFixture fixture) : IClassFixture<Emu
     }
 
     [Fact]
+    public async Task An_inline_image_can_be_decoded_straight_into_a_file_and_a_url_image_streamed_into_any_stream()
+    {
+        ImageClient client = fixture.Client();
+        string folder = Directory.CreateTempSubdirectory().FullName;
+
+        ImageGenerationResult inline = await client.GenerateAsync(
+            new Flux2DevGenerationRequest("a poster") { Size = "128x72", ImageCount = 2, ResponseFormat = ResponseFormat.Base64Json },
+            new RequestOptions { InlineImageFile = i => Path.Combine(folder, $"poster-{i}.part") });
+        ImageGenerationResult url = await client.GenerateAsync(new Flux2DevGenerationRequest("a bookstore") { Size = "48x48", ResponseFormat = ResponseFormat.Url });
+        using var streamed = new MemoryStream();
+        string? streamedType = await url.Images[0].CopyToAsync(streamed);
+
+        inline.Images.Select(i => i.FilePath).Should().Equal(Path.Combine(folder, "poster-0.part"), Path.Combine(folder, "poster-1.part"));
+        inline.Images.Should().OnlyContain(i => i.Data == null && i.Uri == null && i.MediaType == "image/png");
+        ImageAssertions.Describe(await File.ReadAllBytesAsync(inline.Images[1].FilePath!)).Should().Be(("png", 128, 72));
+        (await inline.Images[0].LoadAsync()).Bytes.ToArray().Should().Equal(await File.ReadAllBytesAsync(inline.Images[0].FilePath!));
+        streamedType.Should().Be("image/png");
+        streamed.ToArray().Should().Equal((await url.Images[0].LoadAsync()).Bytes.ToArray());
+    }
+
+    [Fact]
     public async Task Queued_seeds_keep_all_64_bits_and_downloads_carry_no_key()
     {
         ImageClient client = fixture.Client();
