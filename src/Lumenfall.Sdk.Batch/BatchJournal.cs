@@ -19,7 +19,9 @@ internal sealed record JournalEntry(
 
 /// <summary>
 /// The batch's journal: one SQLite file, one row per job. Every write is its own transaction with
-/// <c>synchronous=FULL</c>, so what a write said survives a crash or a power cut the moment it returns.
+/// <c>synchronous=FULL</c>, so what a write said survives a crash or a power cut the moment it returns. A run holds
+/// the file's lock from open to close (<c>locking_mode=EXCLUSIVE</c>): a second run on the same journal is refused
+/// instead of sending the jobs the first has not reached yet.
 /// </summary>
 internal sealed class BatchJournal : IDisposable
 {
@@ -36,10 +38,35 @@ internal sealed class BatchJournal : IDisposable
             Directory.CreateDirectory(folder);
         }
 
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        using SqliteCommand setup = connection.CreateCommand();
-        setup.CommandText = """
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ToString());
+        try
+        {
+            connection.Open();
+            using SqliteCommand setup = connection.CreateCommand();
+            setup.CommandText = Setup;
+            setup.ExecuteNonQuery();
+            setup.CommandText = "BEGIN IMMEDIATE; SELECT count(*) FROM jobs; COMMIT;";   // the lock is ours, or this fails now
+            setup.ExecuteScalar();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)   // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            connection.Dispose();
+            throw new InvalidOperationException($"The batch journal {path} is in use by another run; wait for it to end, or use another journal.", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return new BatchJournal(connection);
+    }
+
+    /// <summary>Takes the file's lock for good (an empty exclusive transaction), then sets up the table.</summary>
+    private const string Setup = """
+            PRAGMA locking_mode = EXCLUSIVE;
+            BEGIN EXCLUSIVE;
+            COMMIT;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             CREATE TABLE IF NOT EXISTS jobs (
@@ -57,9 +84,6 @@ internal sealed class BatchJournal : IDisposable
                 updated_utc TEXT NOT NULL
             );
             """;
-        setup.ExecuteNonQuery();
-        return new BatchJournal(connection);
-    }
 
     public Dictionary<string, JournalEntry> ReadAll()
     {

@@ -135,6 +135,18 @@ public sealed class ImageBatch
             }
         }
 
+        // A job's second image is <name>-2, its third <name>-3…: no other job may be named like one of them.
+        var stems = planned.Select(p => Path.GetFileNameWithoutExtension(p.OutputName)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (PlannedJob job in planned)
+        {
+            string stem = Path.GetFileNameWithoutExtension(job.OutputName);
+            int dash = stem.LastIndexOf('-');
+            if (dash > 0 && int.TryParse(stem.AsSpan(dash + 1), out int n) && n >= 2 && stems.Contains(stem[..dash]))
+            {
+                errors.Add(new BatchJobError(job.Job.Line, job.Job.Id, "output", $"'{stem}' is the name of image {n} of job output '{stem[..dash]}'; choose another"));
+            }
+        }
+
         return errors.Count > 0 ? throw new BatchValidationException(errors) : planned;
     }
 }
@@ -150,12 +162,15 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
     private readonly TimeProvider _time = client.Options.TimeProvider;
     private readonly long _started = client.Options.TimeProvider.GetTimestamp();
     private Exception? _crash;
+    private CancellationTokenSource _stop = null!;   // set by ExecuteAsync: the caller's token, or a crash
     private bool _stoppedAtBudget;
     private decimal _committed;
     private int _images;
 
     public async Task<BatchSummary> ExecuteAsync(CancellationToken cancellationToken)
     {
+        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _stop = stop;
         Dictionary<string, JournalEntry> journaled = journal.ReadAll();
         var work = new List<(PlannedJob Job, string? Token)>();
         foreach (PlannedJob planned in jobs)
@@ -189,29 +204,49 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
         }
 
         var lanes = Enum.GetValues<ImageService>().ToDictionary(s => s, s => new ServiceLane(options.ConcurrencyPerService.TryGetValue(s, out int limit) ? limit : options.Concurrency, _time));
+        using var overall = new SemaphoreSlim(options.Concurrency);
+        var running = new List<Task>();
         try
         {
-            using var overall = new SemaphoreSlim(options.Concurrency);
-            var running = new List<Task>();
             foreach ((PlannedJob job, string? token) in work)
             {
-                await overall.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (_crash is not null || (_stoppedAtBudget && token is null))
+                await overall.WaitAsync(_stop.Token).ConfigureAwait(false);
+                if (_crash is not null)
                 {
                     overall.Release();
+                    break;
+                }
+
+                if (_stoppedAtBudget && token is null)
+                {
+                    overall.Release();
+                    Record(_entries[job.Job.Id] with { State = BatchJobState.OverBudget, Error = "not sent: the batch stopped at the budget" });
                     continue;
                 }
 
-                running.Add(RunJobAsync(job, token, lanes[job.Request.Service], cancellationToken).ContinueWith(_ => overall.Release(), TaskScheduler.Default));
+                running.Add(RunAndReleaseAsync(job, token, lanes[job.Request.Service], overall));
             }
-
-            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Canceled or crashed while waiting for a slot: the jobs already running end below.
+        }
+        catch (CrashException)
+        {
         }
         finally
         {
-            foreach (ServiceLane lane in lanes.Values)
+            // Every job ends before the lanes, the slots and the journal they use are disposed; their failures surface here.
+            try
             {
-                lane.Dispose();
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (ServiceLane lane in lanes.Values)
+                {
+                    lane.Dispose();
+                }
             }
         }
 
@@ -226,6 +261,22 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
             return new BatchSummary(
                 [.. jobs.Select(j => _entries.TryGetValue(j.Job.Id, out JournalEntry? e) ? Result(e) : Result(Entry(j)))],
                 _stoppedAtBudget);
+        }
+    }
+
+    private async Task RunAndReleaseAsync(PlannedJob job, string? token, ServiceLane lane, SemaphoreSlim overall)
+    {
+        try
+        {
+            await RunJobAsync(job, token, lane, _stop.Token).ConfigureAwait(false);
+        }
+        catch (CrashException)
+        {
+            // The run is over; the crash is rethrown once every job has ended.
+        }
+        finally
+        {
+            overall.Release();
         }
     }
 
@@ -270,14 +321,16 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
                 await SaveAsync(job, result, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (LumenfallRateLimitException ex) when (_crash is null && attempt < options.MaxRateLimitRetries && ex.RehydrationToken is null && !(sent && ex.OperationId is not null))
+            catch (LumenfallRateLimitException ex) when (_crash is null && attempt < options.MaxRateLimitRetries && ex.StatusCode == System.Net.HttpStatusCode.TooManyRequests
+                && ex.RehydrationToken is null && !(sent && ex.OperationId is not null))
             {
                 // 429: the service did not take the job. Pause the whole lane for the wait it asked, then send the job again.
                 TimeSpan wait = ex.RetryAfter ?? TimeSpan.FromSeconds(1);
                 lane.Pause(wait);
+                Release(job);
                 Record(_entries[job.Job.Id] with { State = BatchJobState.Pending, Error = null }, $"429 from {job.Request.Service}: its lane pauses {wait.TotalSeconds:0.###} s");
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _crash is not null)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;   // the journal keeps what is known: submitting becomes unknown on a rerun, submitted resumes
             }
@@ -285,11 +338,17 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
             {
                 JournalEntry entry = _entries[job.Job.Id];
                 string? resume = (ex as LumenfallException)?.RehydrationToken ?? entry.RehydrationToken;
+                generated |= ex is LumenfallOperationFailedException { InnerException: LumenfallException };   // it ran; fetching its result failed
                 BatchJobState state = generated
                     ? (resume is not null ? BatchJobState.Submitted : BatchJobState.Unknown)   // billed: never resent; a queued job's result is fetched again on a rerun
                     : resume is not null && ex is not LumenfallOperationFailedException ? BatchJobState.Submitted
-                    : sent && OutcomeUnknown(ex) ? BatchJobState.Unknown
+                    : sent && !KnownRefusal(ex) ? BatchJobState.Unknown
                     : BatchJobState.Failed;
+                if (state == BatchJobState.Failed)
+                {
+                    Release(job);
+                }
+
                 Record(entry with { State = state, RehydrationToken = resume, Error = (generated ? "generated but not saved: " : string.Empty) + Line(ex.Message) });
                 return;
             }
@@ -304,9 +363,27 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
         }
     }
 
-    /// <summary>Whether a failed billable call may still have been carried out (no answer, or one the SDK could not read).</summary>
-    private static bool OutcomeUnknown(Exception exception) =>
-        exception is LumenfallTimeoutException or LumenfallNetworkException or LumenfallUnexpectedResponseException;
+    /// <summary>
+    /// Whether a failed billable call is known not to have been carried out: refused before it ran (a 4xx other than
+    /// 408 and 429, checked input), or a job the service reports as failed. A 5xx, a timeout, a lost connection or an
+    /// answer the SDK could not read may hide a generation that ran and was billed.
+    /// </summary>
+    private static bool KnownRefusal(Exception exception) => exception switch
+    {
+        LumenfallOperationFailedException => true,
+        LumenfallValidationException or LumenfallAuthenticationException or LumenfallInsufficientBalanceException or LumenfallContentPolicyException => true,
+        LumenfallException { StatusCode: { } status } => (int)status is >= 400 and < 500 and not 408 and not 429,
+        _ => false,
+    };
+
+    /// <summary>Takes a job's reserved estimate back out of the running total (it was refused and billed nothing).</summary>
+    private void Release(PlannedJob job)
+    {
+        lock (_gate)
+        {
+            _committed -= _entries[job.Job.Id].EstimatedCost ?? 0;
+        }
+    }
 
     /// <summary>Estimates the job and reserves its cost under the budget; false (and the run stops) when it would cross it.</summary>
     private async Task<bool> ReserveAsync(PlannedJob job, CancellationToken cancellationToken)
@@ -389,7 +466,8 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
             }
             catch (Exception ex)
             {
-                _crash = ex;   // from here on nothing more is written, as after a real crash
+                _crash = ex;   // from here on nothing more is written, and every job stops, as after a real crash
+                _stop.Cancel();
                 throw new CrashException();
             }
 

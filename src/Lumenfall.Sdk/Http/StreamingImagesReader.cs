@@ -372,6 +372,7 @@ internal static class StreamingImagesReader
 
             if (_sink is not null)
             {
+                _sink.Flush(flushToDisk: true);   // on disk before anyone journals it as saved
                 _sink.Dispose();
                 _sink = null;
                 if (_written == 0)

@@ -180,6 +180,56 @@ public sealed class BatchTests : IAsyncLifetime
         _emulator.Requests.Should().BeEmpty("every job is checked before the first is sent");
     }
 
+    [Fact]
+    public async Task A_5xx_after_the_call_went_out_may_hide_a_billed_image_so_the_job_is_unknown_and_never_resent()
+    {
+        _emulator.Faults.Add(new EmulatorFault { Method = "POST", PathContains = "/images/generations", StatusCode = HttpStatusCode.BadGateway, Body = """{"error":{"message":"upstream timed out"}}""" });
+        BatchJob[] jobs = [new("g", "flux.2-dev", "a kite")];
+
+        BatchSummary first = await Batch(retries: 0).RunAsync(jobs);
+        BatchSummary rerun = await Batch().RunAsync(jobs);
+
+        first.Jobs.Single().State.Should().Be(BatchJobState.Unknown);
+        rerun.Jobs.Single().State.Should().Be(BatchJobState.Unknown);
+        Billable(jobs[0]).Should().Be(1, "a 502 does not prove the generation did not run: the job is reported, not resent");
+    }
+
+    [Fact]
+    public async Task A_second_run_on_a_journal_in_use_is_refused_before_it_sends_anything()
+    {
+        var pace = new EmulatorOptions { MaxSide = 64, QueuedPolls = 1_000_000 };
+        await using LumenfallEmulator slow = await LumenfallEmulator.StartAsync(pace);
+        BatchJob[] jobs = [new("q", "omnigen-v1", "a quilt")];
+        var options = new BatchOptions { JournalPath = Path.Combine(_folder, "shared.db"), OutputFolder = _folder };
+        using var stop = new CancellationTokenSource();
+        var submitted = new TaskCompletionSource();
+
+        Task first = new ImageBatch(slow.CreateClient(), options).RunAsync(jobs, new SyncProgress(e =>
+        {
+            if (e.State == BatchJobState.Submitted)
+            {
+                submitted.TrySetResult();
+            }
+        }), stop.Token);
+        await submitted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        Func<Task> second = () => new ImageBatch(slow.CreateClient(), options).RunAsync(jobs);
+
+        (await second.Should().ThrowAsync<InvalidOperationException>()).WithMessage("*is in use by another run*");
+        await stop.CancelAsync();
+        await FluentActions.Awaiting(() => first).Should().ThrowAsync<OperationCanceledException>();
+        slow.Requests.Count(r => r.Method == "POST").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_job_may_not_take_the_name_of_another_jobs_second_image()
+    {
+        BatchJob[] jobs = [new("a", "flux.2-dev", "x") { Parameters = new Dictionary<string, JsonNode?> { ["n"] = 2 } }, new("a-2", "flux.2-dev", "y")];
+
+        Func<Task> run = () => Batch().RunAsync(jobs);
+
+        (await run.Should().ThrowAsync<BatchValidationException>()).Which.Errors.Should().ContainSingle(e => e.JobId == "a-2" && e.ParameterName == "output");
+    }
+
     private ImageBatch Batch(Action<BatchOptions>? configure = null, int? retries = null)
     {
         ImageClient client = _emulator.CreateClient(o =>

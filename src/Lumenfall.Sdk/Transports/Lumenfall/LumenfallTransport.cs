@@ -188,6 +188,24 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     {
         (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> decoded, List<string>? files) = await StreamingImagesReader.ReadAsync(
             response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken, inlineFile).ConfigureAwait(false);
+        try
+        {
+            return ToResult(response, context, request, body, decoded, files);
+        }
+        catch when (files is not null)
+        {
+            // An error inside the answer, or no images: no result points at the decoded files, so none stays behind.
+            foreach (string file in files)
+            {
+                File.Delete(file);
+            }
+
+            throw;
+        }
+    }
+
+    private ImageGenerationResult ToResult(HttpResponseMessage response, CallContext context, LumenfallImageRequest request, LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> decoded, List<string>? files)
+    {
         string? requestId = ServiceErrors.RequestIdFrom(response.Headers) ?? Text(body.Id);
         var details = ServiceErrorDetails.Of(Service, response.StatusCode, requestId, context.ClientRequestId);
 
