@@ -158,12 +158,13 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         var budget = new Option<decimal?>("--budget") { Description = "Stop before the spend would pass this many US dollars (each job is estimated before it is sent).", HelpName = "USD" };
         var journal = new Option<string>("--journal") { Description = "The SQLite journal (default: batch-journal.db in --out). Run the same command again to resume.", HelpName = "file" };
         var resubmit = new Option<bool>("--resubmit-unknown") { Description = "Send again the jobs whose synchronous call was in flight when an earlier run stopped (they may have been billed)." };
+        var lanes = new Option<string[]>("--service-concurrency") { Description = "Jobs at once on one service, below --concurrency: lumenfall=N, fal=N or omnirouters=N.", HelpName = "service=N" };
         var prices = new Option<string[]>("--price") { Description = "A model's price per image, for estimates (overrides the published price; OmniRouters publishes none).", HelpName = "model=USD" };
         var batchValidation = new Option<string>("--validation") { Description = "How strictly each job is checked: strict, lenient or none.", DefaultValueFactory = _ => "strict" };
         batchValidation.AcceptOnlyFromAmong("strict", "lenient", "none");
         var batch = new Command("batch", "Run many jobs from a JSON Lines file: journaled so a rerun resumes without billing twice, within a budget, images streamed to disk. Exit codes: 0 all saved, 3 some not, 5 stopped at the budget.")
         {
-            jobsFile, outFolder, concurrency, budget, journal, resubmit, prices, batchValidation, Json,
+            jobsFile, outFolder, concurrency, lanes, budget, journal, resubmit, prices, batchValidation, Json,
         };
         batch.SetAction((parse, cancellationToken) => BatchAsync(
             parse.GetRequiredValue(jobsFile),
@@ -177,6 +178,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
                 Validation = Level(parse.GetValue(batchValidation)!),
             },
             parse.GetValue(prices) ?? [],
+            parse.GetValue(lanes) ?? [],
             parse.GetValue(Json),
             cancellationToken));
 
@@ -347,8 +349,20 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         _ => ValidationLevel.Strict,
     };
 
-    private async Task<int> BatchAsync(string jobsFile, BatchOptions options, string[] prices, bool json, CancellationToken cancellationToken)
+    private async Task<int> BatchAsync(string jobsFile, BatchOptions options, string[] prices, string[] lanes, bool json, CancellationToken cancellationToken)
     {
+        foreach (string lane in lanes)
+        {
+            int equals = lane.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || !Enum.TryParse(lane[..equals], ignoreCase: true, out ImageService service) || !Enum.IsDefined(service)
+                || !int.TryParse(lane[(equals + 1)..], out int limit) || limit is < 1 or > 256)
+            {
+                throw new CliUsageException($"--service-concurrency needs lumenfall=N, fal=N or omnirouters=N with N from 1 to 256 (was '{lane}').");
+            }
+
+            options.ConcurrencyPerService[service] = limit;
+        }
+
         IReadOnlyList<BatchJob> jobs;
         try
         {

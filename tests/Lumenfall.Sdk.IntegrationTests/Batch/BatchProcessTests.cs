@@ -25,7 +25,7 @@ public sealed class BatchProcessTests
             .. queued.Select(id => $$"""{"id": "{{id}}", "model": "omnigen-v1", "prompt": "prompt {{id}}"}"""),
             .. direct.Select(id => $$$"""{"id": "{{{id}}}", "model": "flux.2-dev", "prompt": "prompt {{{id}}}", "params": {"size": "64x64"}}"""),
         ]);
-        string[] args = ["batch", jobs, "--out", Path.Combine(folder, "images"), "--concurrency", "6", "--json"];
+        string[] args = ["batch", jobs, "--out", Path.Combine(folder, "images"), "--concurrency", "6", "--service-concurrency", "fal=4", "--json"];
 
         using (CliProcess first = CliProcess.Start(environment, args))
         {
