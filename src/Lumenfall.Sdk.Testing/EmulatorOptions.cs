@@ -21,4 +21,10 @@ public sealed class EmulatorOptions
     /// fake time (a slow generation) and release it by advancing the clock, without waiting.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets how long after its submit a job with a webhook (<c>?fal_webhook=</c>) finishes and is delivered (default 0).</summary>
+    public TimeSpan WebhookDelay { get; set; }
+
+    /// <summary>Gets or sets the wait between webhook delivery attempts after a non-2xx answer (default 1 s; fal spreads its 10 retries over 2 hours).</summary>
+    public TimeSpan WebhookRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -29,7 +29,15 @@ public sealed class LumenfallEmulator : IAsyncDisposable
     private readonly ConcurrentQueue<EmulatorRequest> _requests = new();
     private WebApplication? _app;
 
-    private LumenfallEmulator(EmulatorOptions options) => _state = new EmulatorState(options, Faults);
+    private LumenfallEmulator(EmulatorOptions options)
+    {
+        _state = new EmulatorState(options, Faults);
+        Webhooks = new EmulatorWebhooks(() => _state.BaseAddress, options);
+        _state.Webhooks = Webhooks;
+    }
+
+    /// <summary>Gets fal's webhooks, emulated: the signing key, its JWKS, the delivery attempts, and faults for the next delivery.</summary>
+    public EmulatorWebhooks Webhooks { get; }
 
     /// <summary>Gets the server's address, for example <c>http://127.0.0.1:51234</c>.</summary>
     public Uri BaseAddress => _state.BaseAddress;
@@ -160,6 +168,7 @@ public sealed class LumenfallEmulator : IAsyncDisposable
         app.MapPost("/fal-queue/{owner}/{app}/requests/{id}/status", ctx => FakeHttp.Refuse(ctx, HttpStatusCode.MethodNotAllowed));
         app.MapGet("/fal-queue/{owner}/{app}/requests/{id}/status/stream", fal.StatusStreamAsync);
         app.MapGet("/fal-queue/{owner}/{app}/requests/{id}/status", fal.StatusAsync);
+        app.MapGet("/fal-rest/.well-known/jwks.json", ctx => FakeHttp.JsonAsync(ctx, Webhooks.Jwks()));
         app.MapPut("/fal-queue/{owner}/{app}/requests/{id}/cancel", fal.CancelAsync);
         app.MapGet("/fal-queue/{owner}/{app}/requests/{id}", fal.ResultAsync);
         app.MapPost("/fal-queue/{**endpoint}", fal.SubmitAsync);

@@ -21,7 +21,7 @@ internal sealed class CliProcess : IDisposable
     /// <summary>A hang is a failure, not a stuck run: the longest any step may take.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
 
-    private static readonly string CliDll = Path.Combine(AppContext.BaseDirectory, "Lumenfall.Cli.dll");
+    private static readonly string CliDll = SampleOutput.Dll("Lumenfall.Cli", "Lumenfall.Cli");
 
     private readonly Process _process;
     private readonly List<string> _output = [];

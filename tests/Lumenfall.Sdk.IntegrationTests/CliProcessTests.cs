@@ -9,7 +9,7 @@ namespace Lumenfall.Sdk.IntegrationTests;
 /// <summary>The <c>lumenfall</c> CLI run as a separate process, with no keys, so it uses its built-in emulator.</summary>
 public class CliProcessTests
 {
-    private static readonly string CliDll = Path.Combine(AppContext.BaseDirectory, "Lumenfall.Cli.dll");
+    private static readonly string CliDll = SampleOutput.Dll("Lumenfall.Cli", "Lumenfall.Cli");
 
     private static ProcessStartInfo Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 

@@ -8,11 +8,7 @@ public class SampleProcessTests
     [Fact]
     public async Task The_dependency_injection_sample_reads_its_appsettings_json_from_any_folder()
     {
-        // This test runs from tests/<project>/bin/<configuration>/<framework>/; the sample was built beside it.
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string configuration = here.Parent!.Name;
-        string repository = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        string sample = Path.Combine(repository, "samples", "DependencyInjection", "bin", configuration, here.Name, "DependencyInjection.dll");
+        string sample = SampleOutput.Dll("DependencyInjection", "DependencyInjection");
         string elsewhere = Directory.CreateTempSubdirectory().FullName;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(sample);

@@ -21,6 +21,9 @@ internal sealed class EmulatorState
 
     public EmulatorFaults Faults { get; }
 
+    /// <summary>Gets the webhook signer and sender.</summary>
+    public EmulatorWebhooks Webhooks { get; set; } = null!;
+
     /// <summary>Gets or sets the server's address, known once it has started.</summary>
     public Uri BaseAddress { get; set; } = null!;
 

@@ -59,6 +59,11 @@ internal sealed class FalQueueFake
         string app = string.Join('/', endpoint.Split('/').Take(2));
         var job = new FakeJob(Guid.NewGuid().ToString(), app, input, _state.Faults.TakeJobFailure());
         _state.Jobs[job.Id] = job;
+        if (Uri.TryCreate(context.Request.Query["fal_webhook"], UriKind.Absolute, out Uri? webhook))
+        {
+            _state.Webhooks.Schedule(job, webhook, () => Output(input));
+        }
+
         string requests = new Uri(_state.BaseAddress, $"fal-queue/{app}/requests/{job.Id}").AbsoluteUri;
         await JsonAsync(context, new JsonObject
         {

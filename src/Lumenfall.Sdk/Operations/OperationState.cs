@@ -29,6 +29,13 @@ internal sealed record OperationState
     public bool Untyped { get; init; }
 
     /// <summary>
+    /// Whether the job was submitted with a webhook: this process's operation then polls only as a slow fallback
+    /// (<see cref="PollingOptions.WebhookFallbackInterval"/>). Not in the token: another process polls as usual.
+    /// </summary>
+    [JsonIgnore]
+    public bool Webhook { get; init; }
+
+    /// <summary>
     /// Whether the ids can go into URL paths unchanged in meaning (no <c>..</c> segments, no control characters): a
     /// token is input like any other. It holds no URLs: every request for the operation goes to a URL the SDK builds
     /// from the client's configured endpoint and these ids, so a token cannot aim a keyed request anywhere else.
@@ -100,4 +107,7 @@ internal interface IOperationProtocol
 
     /// <summary>A server-pushed stream of snapshots, or null to poll.</summary>
     IAsyncEnumerable<OperationSnapshot>? StreamStatus(OperationState state, RequestOptions? options, CancellationToken cancellationToken);
+
+    /// <summary>What a (verified) webhook delivery says of the operation, or null when this service has no webhooks or the delivery says nothing usable.</summary>
+    OperationSnapshot? FromWebhook(OperationState state, FalWebhookDelivery delivery) => null;
 }

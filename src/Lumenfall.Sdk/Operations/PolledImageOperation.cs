@@ -179,6 +179,11 @@ internal sealed class PolledImageOperation : ImageOperation
 
         bool waitFirst = Status != ImageOperationStatus.Unknown;
         int attempt = 0, failures = 0;
+
+        // A fal job may be pushed to this process by its webhook (FalWebhooks.Deliver): each wait ends early when it is.
+        FalWebhooks.Waiter? webhook = _state.Service == ImageService.Fal ? FalWebhooks.Wait(_state.Id) : null;
+        try
+        {
         while (!HasCompleted)
         {
             if (waitFirst)
@@ -189,7 +194,30 @@ internal sealed class PolledImageOperation : ImageOperation
                     asked = _retryAfter;
                 }
 
-                await Task.Delay(_protocol.Polling.Interval(attempt++, Capped(asked)), _time, cancellationToken).ConfigureAwait(false);
+                TimeSpan interval = _protocol.Polling.Interval(attempt++, Capped(asked));
+                if (webhook is null)
+                {
+                    await Task.Delay(interval, _time, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    Task delay = Task.Delay(_state.Webhook && interval < _protocol.Polling.WebhookFallbackInterval ? _protocol.Polling.WebhookFallbackInterval : interval, _time, cancellationToken);
+                    if (await Task.WhenAny(delay, webhook.Delivered).ConfigureAwait(false) == webhook.Delivered)
+                    {
+                        OperationSnapshot? pushed = _protocol.FromWebhook(_state, await webhook.Delivered.ConfigureAwait(false));
+                        webhook.Dispose();
+                        webhook = null;
+                        if (pushed is not null)
+                        {
+                            yield return Update(Apply(pushed), started);
+                            continue;
+                        }
+                    }
+                    else
+                    {
+                        await delay.ConfigureAwait(false);
+                    }
+                }
             }
 
             waitFirst = true;
@@ -212,6 +240,11 @@ internal sealed class PolledImageOperation : ImageOperation
             }
 
             yield return Update(Apply(snapshot), started);
+        }
+        }
+        finally
+        {
+            webhook?.Dispose();
         }
     }
 

@@ -21,6 +21,13 @@ public sealed class PollingOptions
     /// <summary>Gets or sets how much each wait grows over the last (default 2; 1 keeps it constant).</summary>
     public double BackoffMultiplier { get; set { ThrowIfFrozen(); field = value; } } = 2;
 
+    /// <summary>
+    /// Gets or sets how often a job submitted with a webhook (<see cref="FalSubmitOptions.WebhookUrl"/>) is polled while
+    /// its operation waits in this process for the delivery (<see cref="FalWebhooks"/>): a slow fallback, so a lost
+    /// webhook never hangs a caller (default 60 seconds).
+    /// </summary>
+    public TimeSpan WebhookFallbackInterval { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromSeconds(60);
+
     /// <summary>Gets or sets the most time <see cref="ImageClient.GenerateAsync"/> waits for a queued job (default 30 minutes).</summary>
     public TimeSpan OperationTimeout { get; set { ThrowIfFrozen(); field = value; } } = TimeSpan.FromMinutes(30);
 
@@ -40,6 +47,7 @@ public sealed class PollingOptions
         target.MaxInterval = MaxInterval;
         target.BackoffMultiplier = BackoffMultiplier;
         target.OperationTimeout = OperationTimeout;
+        target.WebhookFallbackInterval = WebhookFallbackInterval;
     }
 
     internal void Freeze() => _frozen = true;

@@ -65,6 +65,7 @@ public class ServiceOptions
         LumenfallOptions.CheckTimeout($"{prefix}:GenerationTimeout", GenerationTimeout, problems);
         LumenfallOptions.CheckTimeout($"{prefix}:RequestTimeout", RequestTimeout, problems);
         LumenfallOptions.CheckTimeout($"{prefix}:Polling:OperationTimeout", Polling.OperationTimeout, problems);
+        LumenfallOptions.CheckTimeout($"{prefix}:Polling:WebhookFallbackInterval", Polling.WebhookFallbackInterval, problems);
         if (Polling.InitialInterval <= TimeSpan.Zero || Polling.MaxInterval < Polling.InitialInterval || Polling.MaxInterval > LumenfallOptions.MaxWait)
         {
             problems.Add($"{prefix}:Polling needs 0 < InitialInterval <= MaxInterval <= {LumenfallOptions.MaxWait} (was {Polling.InitialInterval} and {Polling.MaxInterval}).");

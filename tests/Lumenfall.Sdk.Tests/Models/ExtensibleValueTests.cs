@@ -28,7 +28,7 @@ public class ExtensibleValueTests
         closed.Should().BeEquivalentTo(new[]
         {
             typeof(ImageService), typeof(ImageMode), typeof(ImageInputKind), typeof(ImageOperationStatus), typeof(CancelOutcome),
-            typeof(FalExecutionMode), typeof(FalLocalImages), typeof(ValidationLevel),
+            typeof(FalExecutionMode), typeof(FalLocalImages), typeof(ValidationLevel), typeof(FalWebhookStatus),
         });
         ((IEnumerable<object[]>)ValueTypes()).Should().HaveCountGreaterThanOrEqualTo(12);
     }

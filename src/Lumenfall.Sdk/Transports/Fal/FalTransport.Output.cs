@@ -24,7 +24,40 @@ internal sealed partial class FalTransport
 
         using (document)
         {
-            JsonElement root = document.RootElement;
+            return ReadOutput(document.RootElement, modelId, untyped, requestId, context);
+        }
+    }
+
+    /// <summary>
+    /// The result a webhook delivery carries: its payload is the app's output, read as the queue's result would be.
+    /// An <c>ERROR</c> becomes a failed snapshot; a payload that could not be sent (null) leaves the result to be fetched.
+    /// </summary>
+    public OperationSnapshot? FromWebhook(OperationState state, FalWebhookDelivery delivery)
+    {
+        switch (delivery.Status)
+        {
+            case FalWebhookStatus.Ok when delivery.Payload is JsonElement payload:
+                try
+                {
+                    return new OperationSnapshot(ImageOperationStatus.Succeeded, "OK", Result: ReadOutput(payload, state.ModelId, state.Untyped, state.Id, new CallContext(string.Empty, _channel.Options.ApiKey)));
+                }
+                catch (Exception ex) when (ex is LumenfallException or JsonException)
+                {
+                    return new OperationSnapshot(ImageOperationStatus.Succeeded, "OK");   // the queue still has the result: it is fetched as usual
+                }
+
+            case FalWebhookStatus.Ok:
+                return new OperationSnapshot(ImageOperationStatus.Succeeded, "OK");
+            case FalWebhookStatus.Error:
+                return new OperationSnapshot(ImageOperationStatus.Failed, "ERROR", Error: ErrorBody.Empty with { Message = delivery.Error ?? "fal reported an error in its webhook." });
+            default:
+                return null;
+        }
+    }
+
+    private ImageGenerationResult ReadOutput(JsonElement root, string modelId, bool untyped, string? requestId, CallContext context)
+    {
+        {
             bool typed = !untyped && ModelCatalog.TryGet(modelId, out ModelDescriptor? model) && model.Service == ImageService.Fal;
             FalOutput output;
             try

@@ -76,7 +76,7 @@ internal sealed partial class FalTransport : IImageTransport, IOperationProtocol
             async (response, _, token) =>
             {
                 FalQueueStatus submitted = await ResponseBody.ReadJsonAsync(response, SdkJsonContext.Default.FalQueueStatus, _channel.MaxResponseBytes, token).ConfigureAwait(false);
-                return (Accept(submitted, fal.ModelId) with { Untyped = fal is FalAppRequest }, Initial(submitted));
+                return (Accept(submitted, fal.ModelId) with { Untyped = fal is FalAppRequest, Webhook = fal.Submit?.WebhookUrl is not null }, Initial(submitted));
             },
             cancellationToken).ConfigureAwait(false);
 
