@@ -74,6 +74,7 @@ public static class FalWebhookExtensions
     public static IEndpointConventionBuilder MapFalWebhooks(this IEndpointRouteBuilder endpoints, string pattern)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        FalWebhooks.HasReceiver = true;   // operations submitted with a webhook in this process now wait for it
         return endpoints.MapPost(pattern, async context => context.Response.StatusCode = await ReceiveAsync(context).ConfigureAwait(false));
     }
 
@@ -91,6 +92,18 @@ public static class FalWebhookExtensions
         FalWebhookOptions options = services.GetRequiredService<IOptions<FalWebhookOptions>>().Value;
         ILogger logger = services.GetService<ILoggerFactory>()?.CreateLogger("Lumenfall.Sdk.AspNetCore.FalWebhooks") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         HttpRequest request = context.Request;
+        FalWebhookVerifier verifier = services.GetRequiredService<FalWebhookVerifier>();
+        string? requestId = request.Headers["X-Fal-Webhook-Request-Id"], userId = request.Headers["X-Fal-Webhook-User-Id"];
+        string? timestamp = request.Headers["X-Fal-Webhook-Timestamp"], signature = request.Headers["X-Fal-Webhook-Signature"];
+
+        // Headers, user and timestamp first: a request that fails them costs no body buffer and no key read.
+        FalWebhookVerification verdict = verifier.CheckHeaders(requestId, userId, timestamp, signature);
+        if (verdict != FalWebhookVerification.Valid)
+        {
+            Refused(logger, verdict, null);
+            return verdict == FalWebhookVerification.Malformed ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized;
+        }
+
         if (request.ContentLength > options.MaxBodyBytes)
         {
             return StatusCodes.Status413PayloadTooLarge;
@@ -111,9 +124,7 @@ public static class FalWebhookExtensions
         }
 
         ReadOnlyMemory<byte> body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        FalWebhookVerification verdict = await services.GetRequiredService<FalWebhookVerifier>().VerifyAsync(
-            request.Headers["X-Fal-Webhook-Request-Id"], request.Headers["X-Fal-Webhook-User-Id"], request.Headers["X-Fal-Webhook-Timestamp"], request.Headers["X-Fal-Webhook-Signature"],
-            body, context.RequestAborted).ConfigureAwait(false);
+        verdict = await verifier.VerifyAsync(requestId, userId, timestamp, signature, body, context.RequestAborted).ConfigureAwait(false);
         if (verdict != FalWebhookVerification.Valid)
         {
             Refused(logger, verdict, null);
@@ -132,9 +143,12 @@ public static class FalWebhookExtensions
         }
 
         FalWebhookDeliveries deliveries = services.GetRequiredService<FalWebhookDeliveries>();
-        if (!deliveries.TryBegin(delivery.RequestId))
+        switch (deliveries.TryBegin(delivery.RequestId))
         {
-            return StatusCodes.Status200OK;   // a repeat of a delivery handled (or being handled): fal retries until it hears 2xx
+            case DeliveryProgress.Done:
+                return StatusCodes.Status200OK;   // a repeat of a delivery handled: fal retries until it hears 2xx
+            case DeliveryProgress.InProgress:
+                return StatusCodes.Status409Conflict;   // its first copy is still being handled: not 2xx, so fal tries again later
         }
 
         try
@@ -159,25 +173,35 @@ public static class FalWebhookExtensions
 /// <summary>The <c>request_id</c>s handled lately, so that fal's repeats of a delivery run the handlers once.</summary>
 internal sealed class FalWebhookDeliveries(IOptions<FalWebhookOptions> options, TimeProvider? time = null)
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, bool Done)> _seen = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = options.Value.TimeProvider ?? time ?? TimeProvider.System;
 
-    /// <summary>True for the first delivery of a request id (within the window), false for a repeat.</summary>
-    public bool TryBegin(string requestId)
+    /// <summary>Starts handling a request id: <see cref="DeliveryProgress.New"/> the first time (within the window), else where its first copy is.</summary>
+    public DeliveryProgress TryBegin(string requestId)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        foreach ((string id, DateTimeOffset at) in _seen)
+        foreach ((string id, (DateTimeOffset At, bool Done) entry) in _seen)
         {
-            if (now - at > options.Value.DuplicateWindow)
+            if (entry.Done && now - entry.At > options.Value.DuplicateWindow)
             {
-                _seen.TryRemove(KeyValuePair.Create(id, at));
+                _seen.TryRemove(KeyValuePair.Create(id, entry));
             }
         }
 
-        return _seen.TryAdd(requestId, now);
+        return _seen.TryAdd(requestId, (now, false)) ? DeliveryProgress.New
+            : _seen.TryGetValue(requestId, out (DateTimeOffset At, bool Done) seen) && seen.Done ? DeliveryProgress.Done
+            : DeliveryProgress.InProgress;
     }
 
-    public void Complete(string requestId) => _seen[requestId] = _time.GetUtcNow();
+    public void Complete(string requestId) => _seen[requestId] = (_time.GetUtcNow(), true);
 
     public void Abandon(string requestId) => _seen.TryRemove(requestId, out _);
+}
+
+/// <summary>Where the handling of a request id stands.</summary>
+internal enum DeliveryProgress
+{
+    New,
+    InProgress,
+    Done,
 }

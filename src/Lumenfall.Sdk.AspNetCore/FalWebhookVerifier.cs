@@ -27,8 +27,15 @@ public sealed class FalWebhookOptions
     /// <summary>Gets or sets the least time between two reads of the keys forced by a delivery no cached key verifies (default 60 s).</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Gets or sets the largest delivery body accepted, in bytes (default 16 MiB).</summary>
-    public long MaxBodyBytes { get; set; } = 16L * 1024 * 1024;
+    /// <summary>Gets or sets the largest delivery body accepted, in bytes (default 4 MiB: a delivery carries image URLs, not images).</summary>
+    public long MaxBodyBytes { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// Gets the fal user ids whose deliveries are accepted (<c>X-Fal-Webhook-User-Id</c>). fal signs every account's
+    /// deliveries with the same keys, so without this anyone with a fal account can send your endpoint signed deliveries
+    /// of their own jobs. Empty accepts any user (not recommended in production).
+    /// </summary>
+    public ISet<string> AllowedUserIds { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets how long a processed <c>request_id</c> is remembered to answer its repeats without running the handlers again (default 24 h; fal retries over 2 h).</summary>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromHours(24);
@@ -54,6 +61,9 @@ public enum FalWebhookVerification
 
     /// <summary>No key of fal's JWKS (read again once, if the cached keys failed) verifies the signature.</summary>
     BadSignature,
+
+    /// <summary>The delivery is for a fal user not in <see cref="FalWebhookOptions.AllowedUserIds"/>.</summary>
+    UnknownUser,
 }
 
 /// <summary>
@@ -64,11 +74,11 @@ public enum FalWebhookVerification
 /// </summary>
 public sealed class FalWebhookVerifier : IDisposable
 {
-    private readonly Func<CancellationToken, Task<IReadOnlyList<byte[]>>> _fetch;
+    private readonly Func<CancellationToken, Task<IReadOnlyList<Ed25519PublicKeyParameters>>> _fetch;
     private readonly FalWebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private IReadOnlyList<byte[]> _keys = [];
+    private IReadOnlyList<Ed25519PublicKeyParameters> _keys = [];
     private DateTimeOffset _expires = DateTimeOffset.MinValue;
     private DateTimeOffset _lastForced = DateTimeOffset.MinValue;
 
@@ -107,6 +117,36 @@ public sealed class FalWebhookVerifier : IDisposable
     /// <returns>Whether the delivery is fal's, and why not.</returns>
     public async Task<FalWebhookVerification> VerifyAsync(string? requestId, string? userId, string? timestamp, string? signature, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
+        FalWebhookVerification headers = CheckHeaders(requestId, userId, timestamp, signature);
+        if (headers != FalWebhookVerification.Valid)
+        {
+            return headers;
+        }
+
+        byte[] message = SignedMessage(requestId!, userId!, timestamp!, body.Span);
+        byte[] signatureBytes = Convert.FromHexString(signature!);
+        if (Verifies(await KeysAsync(force: false, cancellationToken).ConfigureAwait(false), message, signatureBytes))
+        {
+            return FalWebhookVerification.Valid;
+        }
+
+        // No cached key verifies: the keys may have rotated. Read them again, at most once per refresh interval.
+        IReadOnlyList<Ed25519PublicKeyParameters> fresh = await KeysAsync(force: true, cancellationToken).ConfigureAwait(false);
+        return Verifies(fresh, message, signatureBytes) ? FalWebhookVerification.Valid : FalWebhookVerification.BadSignature;
+    }
+
+    /// <summary>
+    /// The checks that need no body and no keys: the four headers are there, the user is allowed, the timestamp is a whole
+    /// number of seconds within the tolerance, the signature is 128 hex characters. The endpoint runs them before it
+    /// reads the body.
+    /// </summary>
+    /// <param name="requestId">The <c>X-Fal-Webhook-Request-Id</c> header.</param>
+    /// <param name="userId">The <c>X-Fal-Webhook-User-Id</c> header.</param>
+    /// <param name="timestamp">The <c>X-Fal-Webhook-Timestamp</c> header.</param>
+    /// <param name="signature">The <c>X-Fal-Webhook-Signature</c> header.</param>
+    /// <returns><see cref="FalWebhookVerification.Valid"/> when the signature is worth checking.</returns>
+    public FalWebhookVerification CheckHeaders(string? requestId, string? userId, string? timestamp, string? signature)
+    {
         if (string.IsNullOrEmpty(requestId) || string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
         {
             return FalWebhookVerification.MissingHeader;
@@ -117,33 +157,21 @@ public sealed class FalWebhookVerifier : IDisposable
             return FalWebhookVerification.Malformed;
         }
 
+        if (_options.AllowedUserIds.Count > 0 && !_options.AllowedUserIds.Contains(userId))
+        {
+            return FalWebhookVerification.UnknownUser;
+        }
+
         long now = _time.GetUtcNow().ToUnixTimeSeconds();
-        if (Math.Abs((decimal)now - seconds) > (decimal)_options.Tolerance.TotalSeconds)
-        {
-            return FalWebhookVerification.StaleTimestamp;
-        }
-
-        byte[] message = SignedMessage(requestId, userId, timestamp, body.Span);
-        byte[] signatureBytes = Convert.FromHexString(signature);
-        if (Verifies(await KeysAsync(force: false, cancellationToken).ConfigureAwait(false), message, signatureBytes))
-        {
-            return FalWebhookVerification.Valid;
-        }
-
-        // No cached key verifies: the keys may have rotated. Read them again, at most once per refresh interval.
-        IReadOnlyList<byte[]>? fresh = await KeysAsync(force: true, cancellationToken).ConfigureAwait(false);
-        return fresh is not null && Verifies(fresh, message, signatureBytes) ? FalWebhookVerification.Valid : FalWebhookVerification.BadSignature;
+        return Math.Abs((decimal)now - seconds) > (decimal)_options.Tolerance.TotalSeconds ? FalWebhookVerification.StaleTimestamp : FalWebhookVerification.Valid;
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _refresh.Dispose();
-
-    private static bool Verifies(IReadOnlyList<byte[]> keys, byte[] message, byte[] signature)
+    private static bool Verifies(IReadOnlyList<Ed25519PublicKeyParameters> keys, byte[] message, byte[] signature)
     {
-        foreach (byte[] key in keys)
+        foreach (Ed25519PublicKeyParameters key in keys)
         {
             var signer = new Ed25519Signer();
-            signer.Init(false, new Ed25519PublicKeyParameters(key, 0));
+            signer.Init(false, key);
             signer.BlockUpdate(message, 0, message.Length);
             if (signer.VerifySignature(signature))
             {
@@ -155,7 +183,7 @@ public sealed class FalWebhookVerifier : IDisposable
     }
 
     /// <summary>The cached keys, read again when expired; with <paramref name="force"/>, read again now unless that was done within the refresh interval (then null).</summary>
-    private async Task<IReadOnlyList<byte[]>> KeysAsync(bool force, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Ed25519PublicKeyParameters>> KeysAsync(bool force, CancellationToken cancellationToken)
     {
         DateTimeOffset now = _time.GetUtcNow();
         if (!force && now < _expires)
@@ -169,18 +197,25 @@ public sealed class FalWebhookVerifier : IDisposable
             now = _time.GetUtcNow();
             if (force ? now - _lastForced < _options.KeyRefreshInterval : now < _expires)
             {
-                return force ? [] : _keys;
+                return _keys;
             }
 
-            IReadOnlyList<byte[]> keys = await _fetch(cancellationToken).ConfigureAwait(false);
-            _keys = keys;
-            _expires = now + (_options.KeyCacheDuration > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : _options.KeyCacheDuration);
             if (force)
             {
-                _lastForced = now;
+                _lastForced = now;   // before the read: a failing read counts too, so forgeries cannot make it hammer fal
             }
 
-            return keys;
+            try
+            {
+                _keys = await _fetch(cancellationToken).ConfigureAwait(false);
+                _expires = now + (_options.KeyCacheDuration > TimeSpan.FromHours(24) ? TimeSpan.FromHours(24) : _options.KeyCacheDuration);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException or NotSupportedException)
+            {
+                _expires = now + _options.KeyRefreshInterval;   // keep the keys there were; try again later
+            }
+
+            return _keys;
         }
         finally
         {
@@ -189,10 +224,10 @@ public sealed class FalWebhookVerifier : IDisposable
     }
 
     /// <summary>Reads the Ed25519 keys of a JWKS: each key's <c>x</c>, base64url (padded or not), 32 bytes; other keys are skipped.</summary>
-    internal static async Task<IReadOnlyList<byte[]>> ReadJwksAsync(HttpClient http, Uri url, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<Ed25519PublicKeyParameters>> ReadJwksAsync(HttpClient http, Uri url, CancellationToken cancellationToken)
     {
         Jwks? jwks = await http.GetFromJsonAsync(url, WebhookJsonContext.Default.Jwks, cancellationToken).ConfigureAwait(false);
-        var keys = new List<byte[]>();
+        var keys = new List<Ed25519PublicKeyParameters>();
         foreach (Jwk key in jwks?.Keys ?? [])
         {
             if (key.Crv is not (null or "Ed25519") || key.X is null)
@@ -207,10 +242,10 @@ public sealed class FalWebhookVerifier : IDisposable
                 byte[] raw = Convert.FromBase64String(base64);
                 if (raw.Length == 32)
                 {
-                    keys.Add(raw);
+                    keys.Add(new Ed25519PublicKeyParameters(raw, 0));   // throws for 32 bytes that are not a curve point
                 }
             }
-            catch (FormatException)
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
                 // Not a key this verifier can use.
             }
@@ -218,6 +253,9 @@ public sealed class FalWebhookVerifier : IDisposable
 
         return keys;
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _refresh.Dispose();
 
     private static bool IsHex(string text)
     {

@@ -180,8 +180,9 @@ internal sealed class PolledImageOperation : ImageOperation
         bool waitFirst = Status != ImageOperationStatus.Unknown;
         int attempt = 0, failures = 0;
 
-        // A fal job may be pushed to this process by its webhook (FalWebhooks.Deliver): each wait ends early when it is.
-        FalWebhooks.Waiter? webhook = _state.Service == ImageService.Fal ? FalWebhooks.Wait(_state.Id) : null;
+        // A job submitted with a webhook, in a process that receives webhooks, is pushed here (FalWebhooks.Deliver): each
+        // wait ends early when it is, and polling is only the slow fallback.
+        FalWebhooks.Waiter? webhook = _state.Webhook && FalWebhooks.HasReceiver ? FalWebhooks.Wait(_state.Id) : null;
         try
         {
         while (!HasCompleted)
@@ -201,7 +202,7 @@ internal sealed class PolledImageOperation : ImageOperation
                 }
                 else
                 {
-                    Task delay = Task.Delay(_state.Webhook && interval < _protocol.Polling.WebhookFallbackInterval ? _protocol.Polling.WebhookFallbackInterval : interval, _time, cancellationToken);
+                    Task delay = Task.Delay(interval < _protocol.Polling.WebhookFallbackInterval ? _protocol.Polling.WebhookFallbackInterval : interval, _time, cancellationToken);
                     if (await Task.WhenAny(delay, webhook.Delivered).ConfigureAwait(false) == webhook.Delivered)
                     {
                         OperationSnapshot? pushed = _protocol.FromWebhook(_state, await webhook.Delivered.ConfigureAwait(false));

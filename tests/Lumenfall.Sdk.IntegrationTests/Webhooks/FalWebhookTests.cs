@@ -16,12 +16,19 @@ namespace Lumenfall.Sdk.IntegrationTests.Webhooks;
 /// fal webhooks end to end: a real Kestrel app with <c>MapFalWebhooks</c>, the SDK submitting to the emulator with a
 /// webhook URL, and the emulator signing and delivering (or, on request, tampering, duplicating, dropping).
 /// </summary>
-public sealed class FalWebhookTests : IAsyncLifetime
+public abstract class FalWebhookHost : IAsyncLifetime
 {
-    private readonly ConcurrentQueue<FalWebhookDelivery> _handled = new();
-    private LumenfallEmulator _emulator = null!;
-    private WebApplication _app = null!;
-    private Uri _webhook = null!;
+    private protected readonly ConcurrentQueue<FalWebhookDelivery> _handled = new();
+    private protected LumenfallEmulator _emulator = null!;
+    private protected WebApplication _app = null!;
+    private protected Uri _webhook = null!;
+
+    /// <summary>How often an operation with a webhook polls as a fallback: long here, so a poll never races the delivery.</summary>
+    private protected virtual TimeSpan Fallback => TimeSpan.FromSeconds(30);
+
+    private protected virtual void ConfigureWebhooks(FalWebhookOptions options)
+    {
+    }
 
     public async Task InitializeAsync()
     {
@@ -32,9 +39,13 @@ public sealed class FalWebhookTests : IAsyncLifetime
         builder.Services.AddLumenfall(o =>
         {
             _emulator.Configure(o);
-            o.Fal.Polling.WebhookFallbackInterval = TimeSpan.FromMilliseconds(300);   // short, so the lost-webhook test ends soon
+            o.Fal.Polling.WebhookFallbackInterval = Fallback;
         });
-        builder.Services.AddFalWebhooks(o => o.JwksUrl = _emulator.Webhooks.JwksUrl);
+        builder.Services.AddFalWebhooks(o =>
+        {
+            o.JwksUrl = _emulator.Webhooks.JwksUrl;
+            ConfigureWebhooks(o);
+        });
         builder.Services.AddSingleton(_handled);
         builder.Services.AddFalWebhookHandler<RecordingHandler>();
         _app = builder.Build();
@@ -50,11 +61,30 @@ public sealed class FalWebhookTests : IAsyncLifetime
         await _emulator.DisposeAsync();
     }
 
+    private protected OmniGenV1Request Request(string prompt) => new(prompt)
+    {
+        Size = new ImageSize(64, 64),
+        Submit = new FalSubmitOptions { WebhookUrl = _webhook },
+    };
+
+    private sealed class RecordingHandler(ConcurrentQueue<FalWebhookDelivery> handled) : IFalWebhookHandler
+    {
+        public Task HandleAsync(FalWebhookDelivery delivery, CancellationToken cancellationToken)
+        {
+            handled.Enqueue(delivery);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Good deliveries, repeats, key rotation and refusals before any key is read; the fallback poll is far away.</summary>
+public sealed class FalWebhookTests : FalWebhookHost
+{
     [Fact]
     public async Task A_good_delivery_completes_the_waiting_operation_with_no_status_poll_or_result_fetch()
     {
         ImageClient client = _app.Services.GetRequiredService<ImageClient>();
-        // The fallback poll is 300 ms away; the webhook comes at once.
+        // The fallback poll is 30 s away; the webhook comes at once.
         ImageOperation operation = await client.StartAsync(Request("a red fox"));
         ImageGenerationResult result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(1));
 
@@ -63,31 +93,6 @@ public sealed class FalWebhookTests : IAsyncLifetime
         _emulator.Requests.Should().NotContain(r => r.Method == "GET" && r.Path.Contains("/requests/", StringComparison.Ordinal), "the webhook carried the output");
         _emulator.Webhooks.Attempts.Should().ContainSingle().Which.StatusCode.Should().Be(200);
         _handled.Should().ContainSingle().Which.RequestId.Should().Be(operation.Id);
-    }
-
-    [Theory]
-    [InlineData("tampered body")]
-    [InlineData("unknown key")]
-    [InlineData("stale timestamp")]
-    [InlineData("upper-case digest")]
-    public async Task A_forged_delivery_is_refused_with_401_and_the_operation_still_completes_by_polling(string forgery)
-    {
-        ImageClient client = _app.Services.GetRequiredService<ImageClient>();
-        _emulator.Webhooks.NextDelivery(forgery switch
-        {
-            "tampered body" => new EmulatorWebhookFault { TamperBody = true },
-            "unknown key" => new EmulatorWebhookFault { UnknownKey = true },
-            "stale timestamp" => new EmulatorWebhookFault { StaleBy = TimeSpan.FromMinutes(10) },
-            _ => new EmulatorWebhookFault { UpperCaseDigest = true },
-        });
-
-        ImageOperation operation = await client.StartAsync(Request("a forged fox"));
-        ImageGenerationResult result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await _emulator.Webhooks.AttemptsAsync(1).WaitAsync(TimeSpan.FromMinutes(1));
-
-        _emulator.Webhooks.Attempts.Should().ContainSingle().Which.StatusCode.Should().Be(401, forgery);
-        _handled.Should().BeEmpty("a refused delivery reaches no handler");
-        result.Images.Should().NotBeEmpty("the slow fallback poll found the result");
     }
 
     [Theory]
@@ -139,6 +144,37 @@ public sealed class FalWebhookTests : IAsyncLifetime
         _emulator.Webhooks.Attempts.Select(a => a.StatusCode).Should().Equal(200, 200);
         _emulator.Requests.Count(r => r.Path.EndsWith("/.well-known/jwks.json", StringComparison.Ordinal)).Should().Be(2, "read once, then once more when the cached key failed");
     }
+}
+
+/// <summary>Deliveries that never complete the operation: it completes by the fallback poll, here 300 ms.</summary>
+public sealed class FalWebhookFallbackTests : FalWebhookHost
+{
+    private protected override TimeSpan Fallback => TimeSpan.FromMilliseconds(300);
+
+    [Theory]
+    [InlineData("tampered body")]
+    [InlineData("unknown key")]
+    [InlineData("stale timestamp")]
+    [InlineData("upper-case digest")]
+    public async Task A_forged_delivery_is_refused_with_401_and_the_operation_still_completes_by_polling(string forgery)
+    {
+        ImageClient client = _app.Services.GetRequiredService<ImageClient>();
+        _emulator.Webhooks.NextDelivery(forgery switch
+        {
+            "tampered body" => new EmulatorWebhookFault { TamperBody = true },
+            "unknown key" => new EmulatorWebhookFault { UnknownKey = true },
+            "stale timestamp" => new EmulatorWebhookFault { StaleBy = TimeSpan.FromMinutes(10) },
+            _ => new EmulatorWebhookFault { UpperCaseDigest = true },
+        });
+
+        ImageOperation operation = await client.StartAsync(Request("a forged fox"));
+        ImageGenerationResult result = await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        await _emulator.Webhooks.AttemptsAsync(1).WaitAsync(TimeSpan.FromMinutes(1));
+
+        _emulator.Webhooks.Attempts.Should().ContainSingle().Which.StatusCode.Should().Be(401, forgery);
+        _handled.Should().BeEmpty("a refused delivery reaches no handler");
+        result.Images.Should().NotBeEmpty("the slow fallback poll found the result");
+    }
 
     [Fact]
     public async Task A_lost_webhook_falls_back_to_polling()
@@ -153,19 +189,26 @@ public sealed class FalWebhookTests : IAsyncLifetime
         _emulator.Webhooks.Attempts.Should().BeEmpty();
         _emulator.Requests.Should().Contain(r => r.Method == "GET" && r.Path.EndsWith("/status", StringComparison.Ordinal));
     }
+}
 
-    private OmniGenV1Request Request(string prompt) => new(prompt)
-    {
-        Size = new ImageSize(64, 64),
-        Submit = new FalSubmitOptions { WebhookUrl = _webhook },
-    };
+/// <summary>Deliveries for a fal user the endpoint does not accept.</summary>
+public sealed class FalWebhookUserTests : FalWebhookHost
+{
+    private protected override TimeSpan Fallback => TimeSpan.FromMilliseconds(300);
 
-    private sealed class RecordingHandler(ConcurrentQueue<FalWebhookDelivery> handled) : IFalWebhookHandler
+    private protected override void ConfigureWebhooks(FalWebhookOptions options) => options.AllowedUserIds.Add("our-fal-user");
+
+    [Fact]
+    public async Task A_delivery_signed_for_another_fal_user_is_refused_with_401()
     {
-        public Task HandleAsync(FalWebhookDelivery delivery, CancellationToken cancellationToken)
-        {
-            handled.Enqueue(delivery);
-            return Task.CompletedTask;
-        }
+        ImageClient client = _app.Services.GetRequiredService<ImageClient>();
+
+        ImageOperation operation = await client.StartAsync(Request("someone else's fox"));
+        await operation.WaitForCompletionAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        await _emulator.Webhooks.AttemptsAsync(1).WaitAsync(TimeSpan.FromMinutes(1));
+
+        _emulator.Webhooks.Attempts[0].StatusCode.Should().Be(401, "the emulator signs as " + EmulatorWebhooks.UserId);
+        _handled.Should().BeEmpty();
+        _emulator.Requests.Should().NotContain(r => r.Path.EndsWith("/.well-known/jwks.json", StringComparison.Ordinal), "refused before any key was read");
     }
 }

@@ -26,4 +26,18 @@ public class FalWebhooksTests
         waiting.Should().BeTrue();
         (await waiter.Delivered).RequestId.Should().Be(id);
     }
+
+    [Fact]
+    public void An_operation_that_stops_waiting_leaves_nothing_behind()
+    {
+        string id = Guid.NewGuid().ToString();
+
+        FalWebhooks.Wait(id).Dispose();
+        using (FalWebhooks.Waiter first = FalWebhooks.Wait(id), second = FalWebhooks.Wait(id))
+        {
+            FalWebhooks.Held(id).Should().Be(1);
+        }
+
+        FalWebhooks.Held(id).Should().Be(0, "the last waiter took the slot with it");
+    }
 }
