@@ -107,6 +107,7 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>Sets the connection and request counters to zero (connections already open stay open).</summary>
     public void ResetCounters()
     {
+        Interlocked.Exchange(ref _firstGeneration, 0);
         Interlocked.Exchange(ref _accepted, 0);
         Interlocked.Exchange(ref _peakActive, Interlocked.Read(ref _active));
         Interlocked.Exchange(ref _editsIntact, 0);
@@ -184,9 +185,19 @@ internal sealed class BenchServer : IAsyncDisposable
         return body;
     }
 
+    /// <summary>Gets when the first generation request since <see cref="ResetCounters"/> arrived (UTC), for the startup mode.</summary>
+    public DateTime? FirstGenerationUtc => _firstGeneration == 0 ? null : new DateTime(Interlocked.Read(ref _firstGeneration), DateTimeKind.Utc);
+
+    private long _firstGeneration;
+
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _requests);
+        if (context.Request.Path.Value?.EndsWith("/images/generations", StringComparison.Ordinal) == true)
+        {
+            Interlocked.CompareExchange(ref _firstGeneration, DateTime.UtcNow.Ticks, 0);
+        }
+
         HttpRequest request = context.Request;
         string path = request.Path.Value ?? string.Empty;
         try
