@@ -25,7 +25,7 @@ internal sealed class BatchProgress(TextWriter error) : IProgress<BatchEvent>
         }
     }
 
-    public static async Task WriteSummaryAsync(TextWriter output, BatchSummary summary, string journal, bool json)
+    public static async Task WriteSummaryAsync(TextWriter output, BatchSummary summary, string journal, bool json, bool canResume)
     {
         if (json)
         {
@@ -68,7 +68,7 @@ internal sealed class BatchProgress(TextWriter error) : IProgress<BatchEvent>
         int saved = summary.Jobs.Count(j => j.State == BatchJobState.Saved);
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"{saved}/{summary.Jobs.Count} saved · estimated ${summary.EstimatedCost:0.####} · spent ${summary.Spent:0.####}{(summary.StoppedAtBudget ? " · stopped at the budget" : string.Empty)} · journal {journal} (run the same command again to resume)")).ConfigureAwait(false);
+            $"{saved}/{summary.Jobs.Count} saved · estimated ${summary.EstimatedCost:0.####} · spent ${summary.Spent:0.####}{(summary.StoppedAtBudget ? " · stopped at the budget" : string.Empty)} · journal {journal}{(canResume ? " (run the same command again to resume)" : " (the built-in emulator's jobs end with this command: its queued jobs cannot be resumed from this journal)")}")).ConfigureAwait(false);
     }
 
     private static string Money(decimal? usd) => usd is decimal value ? string.Create(CultureInfo.InvariantCulture, $"${value:0.####}") : "-";

@@ -34,8 +34,8 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
           LUMENFALL_BASE_URL, FAL_RUN_BASE_URL, FAL_QUEUE_BASE_URL, FAL_STORAGE_BASE_URL, OMNIROUTERS_BASE_URL
                                                            the services' endpoints (for example those 'lumenfall emulator' prints).
 
-        Exit codes: 0 success, 2 bad input, 3 service or other error, 4 timeout or canceled, 130 interrupted (SIGINT),
-        143 stopped (SIGTERM).
+        Exit codes: 0 success, 2 bad input, 3 service or other error, 4 timeout or canceled, 5 a batch stopped at its
+        budget, 130 interrupted (SIGINT), 143 stopped (SIGTERM).
         """;
 
     private static readonly Option<bool> Verbose = new("--verbose") { Description = "On a failure, show the details: exception type, ids, inner errors, stack.", Recursive = true };
@@ -229,15 +229,19 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
     /// <summary>Saves every image (a failed save leaves the bytes in a temp file the error names), then prints the files or the JSON.</summary>
     private async Task<IReadOnlyList<string>> SaveAsync(ImageGenerationResult result, OutputFiles files, string? operationId, bool json, CancellationToken cancellationToken)
     {
-        (IReadOnlyList<string> saved, IReadOnlyList<string> failures) = await files.SaveAsync(result, cancellationToken).ConfigureAwait(false);
+        // Paid for: the save finishes even if a signal arrives now.
+        (IReadOnlyList<string> saved, IReadOnlyList<string> failures) = await files.SaveAsync(result).ConfigureAwait(false);
         if (failures.Count > 0)
         {
-            foreach (string file in saved)
+            if (!json)
             {
-                await output.WriteLineAsync(file).ConfigureAwait(false);
+                foreach (string file in saved)
+                {
+                    await output.WriteLineAsync(file).ConfigureAwait(false);
+                }
             }
 
-            throw new CliSaveException(string.Join("; ", failures));
+            throw new CliSaveException(string.Join("; ", failures) + (saved.Count > 0 ? $"; saved: {string.Join(", ", saved)}" : string.Empty));
         }
 
         if (json)
@@ -363,6 +367,7 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
             options.ConcurrencyPerService[service] = limit;
         }
 
+        OutputFiles.Prepare(options.OutputFolder.TrimEnd('/', '\\') + Path.DirectorySeparatorChar, overwrite: false);   // --out: a folder that can be written
         IReadOnlyList<BatchJob> jobs;
         try
         {
@@ -376,6 +381,10 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new CliUsageException($"no such jobs file: {jobsFile}");
+        }
+        catch (BatchValidationException ex)
+        {
+            return await ReportBadJobsAsync(ex).ConfigureAwait(false);
         }
 
         foreach (string price in prices)
@@ -402,17 +411,23 @@ internal sealed class CliApp(TextWriter output, TextWriter error, Func<string, s
         }
         catch (BatchValidationException ex)
         {
-            foreach (BatchJobError problem in ex.Errors)
-            {
-                await error.WriteLineAsync($"error: {CliErrors.OneLine(CliErrors.SpeakCli(problem.ToString()))}").ConfigureAwait(false);
-            }
-
-            await error.WriteLineAsync($"error: {ex.Errors.Count} job problem(s); nothing was sent.").ConfigureAwait(false);
-            return BadInput;
+            return await ReportBadJobsAsync(ex).ConfigureAwait(false);
         }
 
-        await BatchProgress.WriteSummaryAsync(output, summary, options.JournalPath, json).ConfigureAwait(false);
+        await BatchProgress.WriteSummaryAsync(output, summary, options.JournalPath, json, CanResume).ConfigureAwait(false);
         return summary.StoppedAtBudget ? OverBudget : summary.AllSaved ? Ok : ServiceError;
+    }
+
+    /// <summary>Lists every bad job, one line each, and says nothing was sent (exit code 2).</summary>
+    private async Task<int> ReportBadJobsAsync(BatchValidationException ex)
+    {
+        foreach (BatchJobError problem in ex.Errors)
+        {
+            await error.WriteLineAsync($"error: {CliErrors.OneLine(CliErrors.SpeakCli(problem.ToString()))}").ConfigureAwait(false);
+        }
+
+        await error.WriteLineAsync($"error: {ex.Errors.Count} job problem(s); nothing was sent.").ConfigureAwait(false);
+        return BadInput;
     }
 
     /// <summary>A client from the environment; when the service has no key, the built-in emulator answers for it.</summary>

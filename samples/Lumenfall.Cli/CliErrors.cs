@@ -81,9 +81,13 @@ internal static class CliErrors
         bool unknownCommand = false;
         foreach (string token in parsed.UnmatchedTokens)
         {
-            if (token.StartsWith('-'))
+            if (token.StartsWith('-') && !unknownCommand)
             {
                 problems.Add($"unknown option {token}{Closest(token, Names(parsed.CommandResult, options: true))}");
+            }
+            else if (token.StartsWith('-'))
+            {
+                // An option after an unknown command belongs to it: the command is the problem.
             }
             else if (command.Subcommands.Count > 0)
             {
@@ -219,6 +223,7 @@ internal static class CliErrors
 
     private static string? ResumeToken(Exception exception) => exception switch
     {
+        LumenfallOperationFailedException => null,   // failed or canceled: there is nothing to resume
         LumenfallWaitCanceledException canceled => canceled.RehydrationToken,
         LumenfallException lumenfall => lumenfall.RehydrationToken,
         _ => null,

@@ -68,8 +68,13 @@ internal sealed class OutputFiles
     /// <c>x-2.png</c>, …) or, in a folder, after the model and request; its extension follows the image's real format.
     /// </summary>
     /// <returns>The files written, and one message per image that could not be put in place (naming where it is instead).</returns>
-    public async Task<(IReadOnlyList<string> Saved, IReadOnlyList<string> Failures)> SaveAsync(ImageGenerationResult result, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Not cancelable: the images are paid for, so a signal during the save lets it finish (a second signal ends the
+    /// process, as always).
+    /// </remarks>
+    public async Task<(IReadOnlyList<string> Saved, IReadOnlyList<string> Failures)> SaveAsync(ImageGenerationResult result)
     {
+        CancellationToken cancellationToken = CancellationToken.None;
         var saved = new List<string>();
         var failures = new List<string>();
         for (int i = 0; i < result.Images.Count; i++)
@@ -89,18 +94,22 @@ internal sealed class OutputFiles
 
             string target = Target(result, i);
             string kept;
+            string? temp = null;
             try
             {
                 // The bytes land in a temp file first: whatever happens to the target, the paid image is on disk.
-                string temp = Directory.CreateTempSubdirectory("lumenfall-").FullName;
+                temp = Directory.CreateTempSubdirectory("lumenfall-").FullName;
                 kept = await new GeneratedImage(null, data.Bytes, data.MediaType).SaveAsync(Path.Combine(temp, Path.GetFileName(target)), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // No temp folder: write straight to the target.
+                DeleteQuietly(temp);
+
+                // No temp folder: write straight to the target, never over an existing file without --overwrite.
                 try
                 {
-                    saved.Add(await new GeneratedImage(null, data.Bytes, data.MediaType).SaveAsync(target, cancellationToken).ConfigureAwait(false));
+                    string direct = _isFolder || !_overwrite ? Free(target, ImageExtension(data.MediaType)) : target;
+                    saved.Add(await new GeneratedImage(null, data.Bytes, data.MediaType).SaveAsync(direct, cancellationToken).ConfigureAwait(false));
                 }
                 catch (Exception inner) when (inner is IOException or UnauthorizedAccessException)
                 {
@@ -111,6 +120,12 @@ internal sealed class OutputFiles
             }
 
             string final = Path.Combine(Path.GetDirectoryName(target) ?? string.Empty, Path.GetFileName(kept));
+            if (_isFolder && !_overwrite && Path.Exists(final))
+            {
+                // A name the CLI chose: take the next free one rather than refuse (the service gave no unique id).
+                final = Free(Path.Combine(Path.GetDirectoryName(final) ?? string.Empty, Path.GetFileNameWithoutExtension(final)), Path.GetExtension(final));
+            }
+
             try
             {
                 if (!_overwrite && Path.Exists(final))
@@ -119,13 +134,15 @@ internal sealed class OutputFiles
                 }
 
                 File.Move(kept, final, _overwrite);
-                Directory.Delete(Path.GetDirectoryName(kept)!);
-                saved.Add(final);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 failures.Add($"image {i + 1} could not be saved to {final} ({Reason(ex)}); it is safe in {kept}{(where.Length > 0 ? $" (and{where})" : string.Empty)}");
+                continue;
             }
+
+            saved.Add(final);
+            DeleteQuietly(temp);
         }
 
         return (saved, failures);
@@ -141,6 +158,41 @@ internal sealed class OutputFiles
         }
 
         return index == 0 ? _path : Path.Combine(Path.GetDirectoryName(_path) ?? string.Empty, $"{Path.GetFileNameWithoutExtension(_path)}-{index + 1}{Path.GetExtension(_path)}");
+    }
+
+    /// <summary><paramref name="stem"/> + <paramref name="extension"/>, or the first of <c>stem-2</c>, <c>stem-3</c>… that does not exist.</summary>
+    private static string Free(string stem, string extension)
+    {
+        string path = stem + extension;
+        for (int n = 2; Path.Exists(path); n++)
+        {
+            path = $"{stem}-{n}{extension}";
+        }
+
+        return path;
+    }
+
+    private static string ImageExtension(string? mediaType) => mediaType switch
+    {
+        "image/jpeg" => ".jpg",
+        "image/webp" => ".webp",
+        "image/gif" => ".gif",
+        _ => ".png",
+    };
+
+    private static void DeleteQuietly(string? folder)
+    {
+        try
+        {
+            if (folder is not null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Only a leftover empty temp folder.
+        }
     }
 
     private static string Slug(string text) => string.Concat(text.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-'));

@@ -62,7 +62,7 @@ public sealed class CliFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_queued_job_prints_its_id_and_how_to_resume_it()
+    public async Task A_failed_queued_job_prints_its_id_and_no_resume_command_since_there_is_nothing_to_resume()
     {
         _emulator.Faults.FailNextJob("CUDA out of memory");
 
@@ -71,7 +71,32 @@ public sealed class CliFailureTests : IAsyncLifetime
         run.Code.Should().Be(CliApp.ServiceError);
         string jobId = _emulator.Requests.First(r => r.Path.EndsWith("/status", StringComparison.Ordinal)).Path.Split('/')[^2];
         run.ErrorLines.Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).Should().ContainSingle().Which.Should().Contain("CUDA out of memory").And.Contain(jobId);
-        run.ErrorLines[^1].Should().StartWith("Resume with: lumenfall operation wait lmfop1.");
+        run.ErrorLines.Should().NotContain(l => l.StartsWith("Resume with:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task In_a_folder_a_second_image_under_the_same_generated_name_gets_the_next_free_name()
+    {
+        string folder = Directory.CreateTempSubdirectory().FullName;
+
+        CliRun first = await RunAsync(Environment(), "generate", "--model", "omnirouters/Seedream:4.5", "--prompt", "x", "--output", folder);
+        CliRun second = await RunAsync(Environment(), "generate", "--model", "omnirouters/Seedream:4.5", "--prompt", "x", "--output", folder);
+
+        (first.Code, second.Code).Should().Be((CliApp.Ok, CliApp.Ok), second.Error);
+        second.Output.Trim().Should().NotBe(first.Output.Trim());
+        Directory.GetFiles(folder).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_jobs_file_is_not_json_lines_is_bad_input()
+    {
+        string jobs = Path.Combine(Directory.CreateTempSubdirectory().FullName, "jobs.jsonl");
+        await File.WriteAllTextAsync(jobs, "not json\n");
+
+        CliRun run = await RunAsync(Environment(), "batch", jobs, "--out", Path.GetDirectoryName(jobs)!);
+
+        run.Code.Should().Be(CliApp.BadInput);
+        run.ErrorLines.Should().Equal("error: line 1: line: is not a JSON object", "error: 1 job problem(s); nothing was sent.");
     }
 
     [Fact]
