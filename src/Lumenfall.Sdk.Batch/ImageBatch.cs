@@ -497,40 +497,42 @@ internal sealed class BatchRun(ImageClient client, BatchOptions options, BatchJo
     private sealed class CrashException : Exception;
 }
 
-/// <summary>Writes one image to disk: through a <c>.part</c> file that is renamed when complete, hashed as it is written.</summary>
+/// <summary>
+/// Writes one image to disk: through a <c>.part</c> file (or the file it was decoded into as it arrived), renamed when
+/// complete; the SHA-256 is read back from the finished file.
+/// </summary>
 internal static class ImageFiles
 {
     public static async Task<(string File, string Sha256)> WriteAsync(GeneratedImage image, string stem, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        string written;
+        string? mediaType;
         if (image.FilePath is string decoded)
         {
-            // Already on disk (decoded as it arrived): hash it as it is read, then give it its name.
-            FileStream read = new(decoded, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            await using (read.ConfigureAwait(false))
+            (written, mediaType) = (decoded, image.MediaType);   // already on disk, decoded as it arrived
+        }
+        else
+        {
+            written = stem + ".part";
+            var file = new FileStream(written, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using (file.ConfigureAwait(false))
             {
-                await read.CopyToAsync(new HashingStream(Stream.Null, hash), cancellationToken).ConfigureAwait(false);
+                mediaType = await image.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
             }
-
-            string named = stem + Extension(image.MediaType);
-            File.Move(decoded, named, overwrite: true);
-            return (named, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
         }
 
-        string part = stem + ".part";
-        string? mediaType;
-        var file = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        await using (file.ConfigureAwait(false))
+        byte[] hash;
+        FileStream read = new(written, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        await using (read.ConfigureAwait(false))
         {
-            var hashing = new HashingStream(file, hash);
-            mediaType = await image.CopyToAsync(hashing, cancellationToken).ConfigureAwait(false);
-            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            file.Flush(flushToDisk: true);
+            hash = await SHA256.HashDataAsync(read, cancellationToken).ConfigureAwait(false);
         }
 
         string final = stem + Extension(mediaType);
-        File.Move(part, final, overwrite: true);
-        return (final, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant());
+        File.Move(written, final, overwrite: true);
+        return (final, Convert.ToHexString(hash).ToLowerInvariant());
     }
 
     private static string Extension(string? mediaType) => mediaType switch
@@ -541,43 +543,4 @@ internal static class ImageFiles
         "image/png" => ".png",
         _ => ".img",
     };
-
-    /// <summary>Passes writes to a file and to a hash.</summary>
-    private sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
-    {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            hash.AppendData(buffer, offset, count);
-            inner.Write(buffer, offset, count);
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            hash.AppendData(buffer.Span);
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
 }

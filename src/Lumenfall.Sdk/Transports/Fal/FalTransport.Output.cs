@@ -57,20 +57,18 @@ internal sealed partial class FalTransport
 
     private ImageGenerationResult ReadOutput(JsonElement root, string modelId, bool untyped, string? requestId, CallContext context)
     {
+        bool typed = !untyped && ModelCatalog.TryGet(modelId, out ModelDescriptor? model) && model.Service == ImageService.Fal;
+        FalOutput output;
+        try
         {
-            bool typed = !untyped && ModelCatalog.TryGet(modelId, out ModelDescriptor? model) && model.Service == ImageService.Fal;
-            FalOutput output;
-            try
-            {
-                output = root.Deserialize(SdkJsonContext.Default.FalOutput) ?? throw new JsonException("The output is JSON null.");
-            }
-            catch (JsonException) when (!typed)
-            {
-                output = AnyOutput(root);
-            }
-
-            return ToResult(modelId, requestId, context, output, root.Clone(), requireImages: typed);
+            output = root.Deserialize(SdkJsonContext.Default.FalOutput) ?? throw new JsonException("The output is JSON null.");
         }
+        catch (JsonException) when (!typed)
+        {
+            output = AnyOutput(root);
+        }
+
+        return ToResult(modelId, requestId, context, output, root.Clone(), requireImages: typed);
     }
 
     /// <summary>The images of an output whose other fields do not have the usual types: <c>images[]</c> of objects or URLs, or <c>image</c>.</summary>
