@@ -31,6 +31,7 @@ internal static class CSharpEmitter
         List<PropertySpec> all = Flatten(model.Properties).ToList();
         CodeWriter w = Header(model.SchemaFileName);
         w.Line("using System.Diagnostics.CodeAnalysis;");
+        w.Line("using System.Text.Json;");
         if (all.Any(p => p.Kind == PropertyKind.JsonObject))
         {
             w.Line("using System.Text.Json.Nodes;");

@@ -10,13 +10,15 @@ internal static class JsonContextEmitter
         w.Line();
         w.Line("namespace Lumenfall.Sdk.Serialization;");
         w.Line();
-        w.Doc("summary", "Source-generated JSON contracts of the request records (wire names, unset values omitted).");
+        w.Doc("summary",
+            "Source-generated JSON metadata of the request records, for setting a parameter by its wire name (SetParameter) and for the "
+            + "catalog's parameter list. The wire JSON itself is written by each record's generated WriteWireFields.");
         foreach (ModeSpec mode in models.SelectMany(m => m.Modes))
         {
             w.Line($"[JsonSerializable(typeof(global::Lumenfall.Sdk.{mode.RecordName}))]");
         }
 
-        w.Line("[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]");
+        w.Line("[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, GenerationMode = JsonSourceGenerationMode.Metadata)]");
         w.Line("internal sealed partial class RequestJsonContext : JsonSerializerContext");
         w.Line("{");
         w.Line("}");

@@ -98,6 +98,12 @@ internal static class RecordEmitter
         w.Line($"private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.{mode.RecordName};");
         w.Line();
         w.Line("/// <inheritdoc />");
+        w.Open("private protected override bool WriteWireFields(Utf8JsonWriter writer)");
+        EmitFieldWrites(w, properties);
+        w.Line("return true;");
+        w.Close();
+        w.Line();
+        w.Line("/// <inheritdoc />");
         w.Open("private protected override void ValidateCore(RequestValidator validator)");
         foreach (PropertySpec p in properties)
         {
@@ -135,6 +141,15 @@ internal static class RecordEmitter
         EmitListValueSemantics(w, type, properties, hasBase: false);
 
         w.Line();
+        w.Doc("summary", "Writes this object as the JSON the service reads: the fields that are set, by wire name.");
+        w.Doc("param", "The writer.", "name=\"writer\"");
+        w.Open("internal void WriteJson(Utf8JsonWriter writer)");
+        w.Line("writer.WriteStartObject();");
+        EmitFieldWrites(w, properties);
+        w.Line("writer.WriteEndObject();");
+        w.Close();
+
+        w.Line();
         w.Doc("summary", "Checks this object's rules, naming each parameter by its path.");
         w.Doc("param", "Collects broken rules.", "name=\"validator\"");
         w.Doc("param", "The path of this object, for example <c>controlnet</c> or <c>loras[0]</c>.", "name=\"parameter\"");
@@ -146,6 +161,79 @@ internal static class RecordEmitter
 
         w.Close();
         w.Close();
+    }
+
+    /// <summary>
+    /// The wire JSON of each JSON property, in declaration order, written straight to a <c>Utf8JsonWriter</c>: unset
+    /// (null) values are left out, string-valued types are written as their wire text, nested records write themselves.
+    /// No System.Text.Json contract is built on this path (its metadata is what a fresh process's first call paid for).
+    /// </summary>
+    private static void EmitFieldWrites(CodeWriter w, List<PropertySpec> properties)
+    {
+        foreach (PropertySpec p in properties.Where(p => !p.IsFile))
+        {
+            string name = Literal(p.WireName) + "u8";
+            string v = Naming.Camel(p.CSharpName) + "Value";
+            string item = p.Kind switch
+            {
+                PropertyKind.StringList => "writer.WriteStringValue(item);",
+                PropertyKind.ImageInputList => "writer.WriteStringValue(ImageInputJsonConverter.UrlOf(item));",
+                PropertyKind.ObjectList => "item.WriteJson(writer);",
+                _ => string.Empty,
+            };
+            switch (p.Kind)
+            {
+                case PropertyKind.String:
+                    w.Line($"if ({p.CSharpName} is string {v}) writer.WriteString({name}, {v});");
+                    break;
+                case PropertyKind.Integer or PropertyKind.Long or PropertyKind.Number:
+                    w.Line($"if ({p.CSharpName} is {{ }} {v}) writer.WriteNumber({name}, {v});");
+                    break;
+                case PropertyKind.Boolean:
+                    w.Line($"if ({p.CSharpName} is {{ }} {v}) writer.WriteBoolean({name}, {v});");
+                    break;
+                case PropertyKind.ValueType when p.TypeName == "ImageSize" && p.IsFalImageSize:
+                    w.Open($"if ({p.CSharpName} is {{ }} {v})");
+                    w.Line($"writer.WritePropertyName({name});");
+                    w.Line($"FalImageSizeJsonConverter.WriteValue(writer, {v});");
+                    w.Close();
+                    break;
+                case PropertyKind.Enum or PropertyKind.ValueType:
+                    w.Line($"if ({p.CSharpName} is {{ }} {v}) writer.WriteString({name}, {v}.Value);");
+                    break;
+                case PropertyKind.ImageInput:
+                    w.Line($"if ({p.CSharpName} is ImageInput {v}) writer.WriteString({name}, ImageInputJsonConverter.UrlOf({v}));");
+                    break;
+                case PropertyKind.Object:
+                    w.Open($"if ({p.CSharpName} is {p.TypeName} {v})");
+                    w.Line($"writer.WritePropertyName({name});");
+                    w.Line($"{v}.WriteJson(writer);");
+                    w.Close();
+                    break;
+                case PropertyKind.JsonObject:
+                    w.Open($"if ({p.CSharpName} is JsonObject {v})");
+                    w.Line($"writer.WritePropertyName({name});");
+                    w.Line($"{v}.WriteTo(writer);");
+                    w.Close();
+                    break;
+                case PropertyKind.StringList or PropertyKind.ImageInputList or PropertyKind.ObjectList:
+                    w.Open($"if ({p.CSharpName} is {{ }} {v})");
+                    w.Line($"writer.WriteStartArray({name});");
+                    w.Open($"foreach (var item in {v})");
+                    w.Open("if (item is null)");
+                    w.Line("writer.WriteNullValue();");
+                    w.Close();
+                    w.Open("else");
+                    w.Line(item);
+                    w.Close();
+                    w.Close();
+                    w.Line("writer.WriteEndArray();");
+                    w.Close();
+                    break;
+                default:
+                    throw new InvalidOperationException($"No JSON writer for kind {p.Kind}.");
+            }
+        }
     }
 
     private static bool IsList(PropertySpec p) => p.Kind is PropertyKind.StringList or PropertyKind.ImageInputList or PropertyKind.ObjectList;

@@ -19,11 +19,17 @@ internal sealed class FalImageSizeJsonConverter : JsonConverter<ImageSize>
     public override void Write(Utf8JsonWriter writer, ImageSize value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        WriteValue(writer, value);
+    }
+
+    /// <summary>Writes <paramref name="value"/> in fal's spelling (the generated records' JSON writers call this).</summary>
+    internal static void WriteValue(Utf8JsonWriter writer, ImageSize value)
+    {
         if (value is { Width: int width, Height: int height })
         {
             writer.WriteStartObject();
-            writer.WriteNumber("width", width);
-            writer.WriteNumber("height", height);
+            writer.WriteNumber("width"u8, width);
+            writer.WriteNumber("height"u8, height);
             writer.WriteEndObject();
         }
         else

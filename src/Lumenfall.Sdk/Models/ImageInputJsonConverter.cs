@@ -15,11 +15,10 @@ internal sealed class ImageInputJsonConverter : JsonConverter<ImageInput>
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Url is null)
-        {
-            throw new InvalidOperationException($"A {value.Kind} image input must be turned into a URL before it can be written as JSON.");
-        }
-
-        writer.WriteStringValue(value.Url);
+        writer.WriteStringValue(UrlOf(value));
     }
+
+    /// <summary>The URL an input is written as; a local input must have been resolved to a URL by the transport first.</summary>
+    internal static string UrlOf(ImageInput value) =>
+        value.Url ?? throw new InvalidOperationException($"A {value.Kind} image input must be turned into a URL before it can be written as JSON.");
 }

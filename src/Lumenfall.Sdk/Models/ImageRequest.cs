@@ -104,13 +104,25 @@ public abstract record ImageRequest
     /// <summary>Sets the model's input images (the record's image list); false when the record takes none.</summary>
     internal virtual bool TrySetInputImages(IList<ImageInput> images) => false;
 
-    /// <summary>Gets the source-generated JSON contract of the concrete record (generated records; untyped ones override <see cref="WireFields"/>).</summary>
+    /// <summary>
+    /// Gets the source-generated JSON metadata of the concrete record (generated records), which
+    /// <see cref="SetParameter"/> and the catalog read; the wire JSON is written by <see cref="WriteWireFields"/>.
+    /// </summary>
     private protected virtual JsonTypeInfo? JsonTypeInfo => null;
+
+    /// <summary>
+    /// Writes the record's own wire fields (those that are set, by wire name, in declaration order) into an open JSON
+    /// object. Generated records override this; untyped ones return false and override <see cref="WireFields"/>.
+    /// </summary>
+    /// <param name="writer">The writer, inside an object.</param>
+    /// <returns>Whether the record wrote its fields.</returns>
+    private protected virtual bool WriteWireFields(Utf8JsonWriter writer) => false;
 
     /// <summary>The record's own wire fields as JSON (before <see cref="AdditionalProperties"/>).</summary>
     /// <returns>A new JSON object.</returns>
     private protected virtual JsonObject WireFields() =>
-        JsonSerializer.SerializeToNode(this, JsonTypeInfo ?? throw new InvalidOperationException($"{GetType().Name} has no JSON contract."))!.AsObject();
+        JsonNode.Parse(Serialization.PooledJsonWriter.Write(this, null, null, static (request, writer) => request.WriteWireFields(writer))
+            ?? throw new InvalidOperationException($"{GetType().Name} has no JSON writer."))!.AsObject();
 
     /// <summary>
     /// Sets a parameter by its wire name: the record's own property when it has one (the JSON value converted to the
@@ -252,59 +264,31 @@ public abstract record ImageRequest
     /// <summary>
     /// The JSON body: <paramref name="firstName"/> (for example <c>model</c>) first when given, then the record's wire
     /// fields and <see cref="AdditionalProperties"/>. A typed record without additional properties is written straight
-    /// from its contract, with no JSON tree in between.
+    /// by its generated writer, with no JSON tree and no serializer metadata in between.
     /// </summary>
     internal byte[] ToJsonBytes(string? firstName = null, string? firstValue = null)
     {
-        if (_additionalProperties is { Count: > 0 } || JsonTypeInfo is not { } contract)
+        if (_additionalProperties is not { Count: > 0 }
+            && Serialization.PooledJsonWriter.Write(this, firstName, firstValue, static (request, writer) => request.WriteWireFields(writer)) is { } written)
         {
-            JsonObject json = ToJsonObject();
-            if (firstName is not null)
-            {
-                var ordered = new JsonObject { [firstName] = firstValue };
-                foreach (string name in json.Select(p => p.Key).ToList())
-                {
-                    JsonNode? value = json[name];
-                    json.Remove(name);
-                    ordered[name] = value;
-                }
+            return written;
+        }
 
-                json = ordered;
+        JsonObject json = ToJsonObject();
+        if (firstName is not null)
+        {
+            var ordered = new JsonObject { [firstName] = firstValue };
+            foreach (string name in json.Select(p => p.Key).ToList())
+            {
+                JsonNode? value = json[name];
+                json.Remove(name);
+                ordered[name] = value;
             }
 
-            return JsonSerializer.SerializeToUtf8Bytes(json, Serialization.SdkJsonContext.Default.JsonObject);
+            json = ordered;
         }
 
-        byte[] fields = JsonSerializer.SerializeToUtf8Bytes(this, contract);
-        if (firstName is null)
-        {
-            return fields;
-        }
-
-        // {"first":"value", then fields ("{...}") without its opening brace. The two strings are escaped by the
-        // serializer, which writes with pooled buffers: the only arrays left are these small ones and the body.
-        byte[] key = JsonSerializer.SerializeToUtf8Bytes(firstName, Serialization.SdkJsonContext.Default.String);
-        byte[] first = JsonSerializer.SerializeToUtf8Bytes(firstValue!, Serialization.SdkJsonContext.Default.String);
-        bool empty = fields.Length <= 2;
-        byte[] body = new byte[1 + key.Length + 1 + first.Length + (empty ? 1 : fields.Length)];
-        Span<byte> rest = body;
-        rest[0] = (byte)'{';
-        key.CopyTo(rest[1..]);
-        rest = rest[(1 + key.Length)..];
-        rest[0] = (byte)':';
-        first.CopyTo(rest[1..]);
-        rest = rest[(1 + first.Length)..];
-        if (empty)
-        {
-            rest[0] = (byte)'}';
-        }
-        else
-        {
-            rest[0] = (byte)',';
-            fields.AsSpan(1).CopyTo(rest[1..]);
-        }
-
-        return body;
+        return JsonSerializer.SerializeToUtf8Bytes(json, Serialization.SdkJsonContext.Default.JsonObject);
     }
 
     /// <summary>Serializes the JSON parameters (wire names, only the values that are set, plus <see cref="AdditionalProperties"/>).</summary>

@@ -3,6 +3,7 @@
 #nullable enable
 
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Lumenfall.Sdk.Serialization;
@@ -189,6 +190,31 @@ public sealed partial record Flux2DevGenerationRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevGenerationRequest;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (Seed is { } seedValue) writer.WriteNumber("seed"u8, seedValue);
+        if (Size is { } sizeValue) writer.WriteString("size"u8, sizeValue.Value);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (ResponseFormat is { } responseFormatValue) writer.WriteString("response_format"u8, responseFormatValue.Value);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        if (OutputCompression is { } outputCompressionValue) writer.WriteNumber("output_compression"u8, outputCompressionValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (CfgScale is { } cfgScaleValue) writer.WriteNumber("cfg_scale"u8, cfgScaleValue);
+        if (Acceleration is { } accelerationValue) writer.WriteString("acceleration"u8, accelerationValue.Value);
+        if (EnablePromptExpansion is { } enablePromptExpansionValue) writer.WriteBoolean("enable_prompt_expansion"u8, enablePromptExpansionValue);
+        if (EnableSafetyChecker is { } enableSafetyCheckerValue) writer.WriteBoolean("enable_safety_checker"u8, enableSafetyCheckerValue);
+        if (GoFast is { } goFastValue) writer.WriteBoolean("go_fast"u8, goFastValue);
+        if (Height is { } heightValue) writer.WriteNumber("height"u8, heightValue);
+        if (NumInferenceSteps is { } numInferenceStepsValue) writer.WriteNumber("num_inference_steps"u8, numInferenceStepsValue);
+        if (OutputQuality is { } outputQualityValue) writer.WriteNumber("output_quality"u8, outputQualityValue);
+        if (SyncMode is { } syncModeValue) writer.WriteBoolean("sync_mode"u8, syncModeValue);
+        if (Width is { } widthValue) writer.WriteNumber("width"u8, widthValue);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
@@ -451,6 +477,31 @@ public sealed partial record Flux2DevEditRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.Flux2DevEditRequest;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (Seed is { } seedValue) writer.WriteNumber("seed"u8, seedValue);
+        if (Size is { } sizeValue) writer.WriteString("size"u8, sizeValue.Value);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (ResponseFormat is { } responseFormatValue) writer.WriteString("response_format"u8, responseFormatValue.Value);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        if (OutputCompression is { } outputCompressionValue) writer.WriteNumber("output_compression"u8, outputCompressionValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (CfgScale is { } cfgScaleValue) writer.WriteNumber("cfg_scale"u8, cfgScaleValue);
+        if (Acceleration is { } accelerationValue) writer.WriteString("acceleration"u8, accelerationValue.Value);
+        if (EnablePromptExpansion is { } enablePromptExpansionValue) writer.WriteBoolean("enable_prompt_expansion"u8, enablePromptExpansionValue);
+        if (EnableSafetyChecker is { } enableSafetyCheckerValue) writer.WriteBoolean("enable_safety_checker"u8, enableSafetyCheckerValue);
+        if (GoFast is { } goFastValue) writer.WriteBoolean("go_fast"u8, goFastValue);
+        if (Height is { } heightValue) writer.WriteNumber("height"u8, heightValue);
+        if (NumInferenceSteps is { } numInferenceStepsValue) writer.WriteNumber("num_inference_steps"u8, numInferenceStepsValue);
+        if (OutputQuality is { } outputQualityValue) writer.WriteNumber("output_quality"u8, outputQualityValue);
+        if (SyncMode is { } syncModeValue) writer.WriteBoolean("sync_mode"u8, syncModeValue);
+        if (Width is { } widthValue) writer.WriteNumber("width"u8, widthValue);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

@@ -3,6 +3,7 @@
 #nullable enable
 
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Lumenfall.Sdk.Serialization;
@@ -218,6 +219,24 @@ public sealed partial record GptImage2GenerationRequest : LumenfallImageRequest
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2GenerationRequest;
 
     /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (Quality is { } qualityValue) writer.WriteString("quality"u8, qualityValue.Value);
+        if (Size is { } sizeValue) writer.WriteString("size"u8, sizeValue.Value);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (ResponseFormat is { } responseFormatValue) writer.WriteString("response_format"u8, responseFormatValue.Value);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        if (OutputCompression is { } outputCompressionValue) writer.WriteNumber("output_compression"u8, outputCompressionValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (Background is { } backgroundValue) writer.WriteString("background"u8, backgroundValue.Value);
+        if (Moderation is { } moderationValue) writer.WriteString("moderation"u8, moderationValue.Value);
+        if (User is string userValue) writer.WriteString("user"u8, userValue);
+        return true;
+    }
+
+    /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
     {
         validator.RequiredText("prompt", Prompt);
@@ -424,6 +443,23 @@ public sealed partial record GptImage2EditRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.GptImage2EditRequest;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (Size is { } sizeValue) writer.WriteString("size"u8, sizeValue.Value);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (ResponseFormat is { } responseFormatValue) writer.WriteString("response_format"u8, responseFormatValue.Value);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        if (OutputCompression is { } outputCompressionValue) writer.WriteNumber("output_compression"u8, outputCompressionValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (Background is { } backgroundValue) writer.WriteString("background"u8, backgroundValue.Value);
+        if (Moderation is { } moderationValue) writer.WriteString("moderation"u8, moderationValue.Value);
+        if (User is string userValue) writer.WriteString("user"u8, userValue);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

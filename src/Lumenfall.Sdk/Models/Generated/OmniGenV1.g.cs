@@ -3,6 +3,7 @@
 #nullable enable
 
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Lumenfall.Sdk.Serialization;
@@ -181,6 +182,42 @@ public sealed partial record OmniGenV1Request : FalImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV1Request;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (Images is { } imagesValue)
+        {
+            writer.WriteStartArray("input_image_urls"u8);
+            foreach (var item in imagesValue)
+            {
+                if (item is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(ImageInputJsonConverter.UrlOf(item));
+                }
+            }
+            writer.WriteEndArray();
+        }
+        if (Size is { } sizeValue)
+        {
+            writer.WritePropertyName("image_size"u8);
+            FalImageSizeJsonConverter.WriteValue(writer, sizeValue);
+        }
+        if (NumInferenceSteps is { } numInferenceStepsValue) writer.WriteNumber("num_inference_steps"u8, numInferenceStepsValue);
+        if (Seed is { } seedValue) writer.WriteNumber("seed"u8, seedValue);
+        if (GuidanceScale is { } guidanceScaleValue) writer.WriteNumber("guidance_scale"u8, guidanceScaleValue);
+        if (ImageGuidanceScale is { } imageGuidanceScaleValue) writer.WriteNumber("img_guidance_scale"u8, imageGuidanceScaleValue);
+        if (SyncMode is { } syncModeValue) writer.WriteBoolean("sync_mode"u8, syncModeValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("num_images"u8, imageCountValue);
+        if (EnableSafetyChecker is { } enableSafetyCheckerValue) writer.WriteBoolean("enable_safety_checker"u8, enableSafetyCheckerValue);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

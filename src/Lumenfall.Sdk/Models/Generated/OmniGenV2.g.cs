@@ -3,6 +3,7 @@
 #nullable enable
 
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Lumenfall.Sdk.Serialization;
@@ -201,6 +202,34 @@ public sealed partial record OmniGenV2GenerationRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2GenerationRequest;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (NegativePrompt is string negativePromptValue) writer.WriteString("negative_prompt"u8, negativePromptValue);
+        if (Seed is { } seedValue) writer.WriteNumber("seed"u8, seedValue);
+        if (Size is { } sizeValue) writer.WriteString("size"u8, sizeValue.Value);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (ResponseFormat is { } responseFormatValue) writer.WriteString("response_format"u8, responseFormatValue.Value);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        if (OutputCompression is { } outputCompressionValue) writer.WriteNumber("output_compression"u8, outputCompressionValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (CfgRangeEnd is { } cfgRangeEndValue) writer.WriteNumber("cfg_range_end"u8, cfgRangeEndValue);
+        if (CfgRangeStart is { } cfgRangeStartValue) writer.WriteNumber("cfg_range_start"u8, cfgRangeStartValue);
+        if (EnableSafetyChecker is { } enableSafetyCheckerValue) writer.WriteBoolean("enable_safety_checker"u8, enableSafetyCheckerValue);
+        if (Height is { } heightValue) writer.WriteNumber("height"u8, heightValue);
+        if (ImageGuidanceScale is { } imageGuidanceScaleValue) writer.WriteNumber("image_guidance_scale"u8, imageGuidanceScaleValue);
+        if (MaxInputImageSideLength is { } maxInputImageSideLengthValue) writer.WriteNumber("max_input_image_side_length"u8, maxInputImageSideLengthValue);
+        if (MaxPixels is { } maxPixelsValue) writer.WriteNumber("max_pixels"u8, maxPixelsValue);
+        if (NumInferenceSteps is { } numInferenceStepsValue) writer.WriteNumber("num_inference_steps"u8, numInferenceStepsValue);
+        if (Scheduler is { } schedulerValue) writer.WriteString("scheduler"u8, schedulerValue.Value);
+        if (SyncMode is { } syncModeValue) writer.WriteBoolean("sync_mode"u8, syncModeValue);
+        if (TextGuidanceScale is { } textGuidanceScaleValue) writer.WriteNumber("text_guidance_scale"u8, textGuidanceScaleValue);
+        if (Width is { } widthValue) writer.WriteNumber("width"u8, widthValue);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)
@@ -489,6 +518,34 @@ public sealed partial record OmniGenV2EditRequest : LumenfallImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniGenV2EditRequest;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (NegativePrompt is string negativePromptValue) writer.WriteString("negative_prompt"u8, negativePromptValue);
+        if (Seed is { } seedValue) writer.WriteNumber("seed"u8, seedValue);
+        if (Size is { } sizeValue) writer.WriteString("size"u8, sizeValue.Value);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (ResponseFormat is { } responseFormatValue) writer.WriteString("response_format"u8, responseFormatValue.Value);
+        if (OutputFormat is { } outputFormatValue) writer.WriteString("output_format"u8, outputFormatValue.Value);
+        if (OutputCompression is { } outputCompressionValue) writer.WriteNumber("output_compression"u8, outputCompressionValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (CfgRangeEnd is { } cfgRangeEndValue) writer.WriteNumber("cfg_range_end"u8, cfgRangeEndValue);
+        if (CfgRangeStart is { } cfgRangeStartValue) writer.WriteNumber("cfg_range_start"u8, cfgRangeStartValue);
+        if (EnableSafetyChecker is { } enableSafetyCheckerValue) writer.WriteBoolean("enable_safety_checker"u8, enableSafetyCheckerValue);
+        if (Height is { } heightValue) writer.WriteNumber("height"u8, heightValue);
+        if (ImageGuidanceScale is { } imageGuidanceScaleValue) writer.WriteNumber("image_guidance_scale"u8, imageGuidanceScaleValue);
+        if (MaxInputImageSideLength is { } maxInputImageSideLengthValue) writer.WriteNumber("max_input_image_side_length"u8, maxInputImageSideLengthValue);
+        if (MaxPixels is { } maxPixelsValue) writer.WriteNumber("max_pixels"u8, maxPixelsValue);
+        if (NumInferenceSteps is { } numInferenceStepsValue) writer.WriteNumber("num_inference_steps"u8, numInferenceStepsValue);
+        if (Scheduler is { } schedulerValue) writer.WriteString("scheduler"u8, schedulerValue.Value);
+        if (SyncMode is { } syncModeValue) writer.WriteBoolean("sync_mode"u8, syncModeValue);
+        if (TextGuidanceScale is { } textGuidanceScaleValue) writer.WriteNumber("text_guidance_scale"u8, textGuidanceScaleValue);
+        if (Width is { } widthValue) writer.WriteNumber("width"u8, widthValue);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

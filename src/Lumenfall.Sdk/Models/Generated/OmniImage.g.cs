@@ -3,6 +3,7 @@
 #nullable enable
 
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Lumenfall.Sdk.Serialization;
@@ -231,6 +232,35 @@ public sealed partial record OmniImageRequest : OmniRoutersImageRequest
 
     /// <inheritdoc />
     private protected override JsonTypeInfo JsonTypeInfo => RequestJsonContext.Default.OmniImageRequest;
+
+    /// <inheritdoc />
+    private protected override bool WriteWireFields(Utf8JsonWriter writer)
+    {
+        if (Model is { } modelValue) writer.WriteString("model"u8, modelValue.Value);
+        if (Prompt is string promptValue) writer.WriteString("prompt"u8, promptValue);
+        if (Resolution is string resolutionValue) writer.WriteString("resolution"u8, resolutionValue);
+        if (AspectRatio is { } aspectRatioValue) writer.WriteString("aspect_ratio"u8, aspectRatioValue.Value);
+        if (Images is { } imagesValue)
+        {
+            writer.WriteStartArray("images"u8);
+            foreach (var item in imagesValue)
+            {
+                if (item is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(ImageInputJsonConverter.UrlOf(item));
+                }
+            }
+            writer.WriteEndArray();
+        }
+        if (Quality is string qualityValue) writer.WriteString("quality"u8, qualityValue);
+        if (ImageCount is { } imageCountValue) writer.WriteNumber("n"u8, imageCountValue);
+        if (InputRegion is { } inputRegionValue) writer.WriteString("input_region"u8, inputRegionValue.Value);
+        return true;
+    }
 
     /// <inheritdoc />
     private protected override void ValidateCore(RequestValidator validator)

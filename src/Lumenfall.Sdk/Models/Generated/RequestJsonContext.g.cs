@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 
 namespace Lumenfall.Sdk.Serialization;
 
-/// <summary>Source-generated JSON contracts of the request records (wire names, unset values omitted).</summary>
+/// <summary>Source-generated JSON metadata of the request records, for setting a parameter by its wire name (SetParameter) and for the catalog's parameter list. The wire JSON itself is written by each record's generated WriteWireFields.</summary>
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniGenV1Request))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.Flux2DevGenerationRequest))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.Flux2DevEditRequest))]
@@ -15,7 +15,7 @@ namespace Lumenfall.Sdk.Serialization;
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniImageRequest))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniGenV2GenerationRequest))]
 [JsonSerializable(typeof(global::Lumenfall.Sdk.OmniGenV2EditRequest))]
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, GenerationMode = JsonSourceGenerationMode.Metadata)]
 internal sealed partial class RequestJsonContext : JsonSerializerContext
 {
 }
