@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Http;
 
@@ -10,7 +10,7 @@ namespace Lumenfall.Sdk.Http;
 /// decoded from base64 as its bytes arrive, straight into the buffer the result keeps: no copy of the body, no base64
 /// string. The rest of the body is small; it is kept as JSON in which every <c>"b64_json":"…"</c> (the key spelled
 /// plainly or with JSON escapes) becomes <c>"b64_json_ref":n</c> (the index of the decoded image), then read with the
-/// source-generated contract. The first image's buffer is sized from what is left of the declared body, each later
+/// reply's own reader (<see cref="WireJson"/>). The first image's buffer is sized from what is left of the declared body, each later
 /// one from the image before it (never beyond what is left); a buffer that turns out much larger than its image (the
 /// body held more images after it) is traded for an exact one, so a body of four 1 MiB images keeps 4 MiB, not four
 /// buffers the size of the body, and ten images do not allocate ten bodies' worth on the way. With a file per image
@@ -23,9 +23,10 @@ internal static class StreamingImagesReader
     private static ReadOnlySpan<byte> Key => "b64_json"u8;
     private static ReadOnlySpan<byte> RefKey => "\"b64_json_ref\":"u8;
 
-    /// <exception cref="JsonException">The body is not JSON the contract reads, or an image is not valid base64.</exception>
+    /// <exception cref="JsonException">The body is not JSON <paramref name="readBody"/> accepts, or an image is not valid base64.</exception>
     public static async Task<(T Body, List<ReadOnlyMemory<byte>> Images, List<string>? Files)> ReadAsync<T>(
-        HttpResponseMessage response, JsonTypeInfo<T> type, long maxBytes, CancellationToken cancellationToken, Func<int, string>? inlineFile = null)
+        HttpResponseMessage response, WireValueReader<T> readBody, long maxBytes, CancellationToken cancellationToken, Func<int, string>? inlineFile = null)
+        where T : class
     {
         long? declared = response.Content.Headers.ContentLength;
         Stream stream = await ResponseBody.OpenAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
@@ -43,8 +44,7 @@ internal static class StreamingImagesReader
             }
 
             scanner.Finish();
-            T? body = JsonSerializer.Deserialize(scanner.Skeleton, type);
-            return (body ?? throw new JsonException("The response body is JSON null."), scanner.Images, scanner.Files);
+            return (WireJson.Read(scanner.Skeleton, readBody), scanner.Images, scanner.Files);
         }
         finally
         {
@@ -195,7 +195,7 @@ internal static class StreamingImagesReader
                             continue;
                         }
 
-                        _state = State.Outside;   // null or another type: the contract decides
+                        _state = State.Outside;   // null or another type: the reply's reader decides
                         break;
                 }
 

@@ -1,50 +1,139 @@
-using System.Text.Json.Serialization;
+using System.Text.Json;
 using Lumenfall.Sdk.Http;
+using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Transports;
 
 // The OpenAI-style image list both the Lumenfall gateway and OmniRouters answer with: data[] of url / b64_json (read by
 // Http/StreamingImagesReader, which leaves b64_json_ref, the index of the decoded image) /
-// revised_prompt, and token usage. Empty strings count as absent (OmniRouters sends every key, empty or not).
+// revised_prompt, and token usage. Empty strings count as absent (OmniRouters sends every key, empty or not). Read by
+// hand over Utf8JsonReader (Serialization/WireJson), with the rules a source-generated contract keeps.
 
 internal sealed class WireImageData
 {
-    [JsonPropertyName("url")]
     public string? Url { get; set; }
 
-    [JsonPropertyName("revised_prompt")]
     public string? RevisedPrompt { get; set; }
 
     /// <summary>The index of this item's image among those <see cref="Http.StreamingImagesReader"/> decoded while reading.</summary>
-    [JsonPropertyName("b64_json_ref")]
     public int? Base64Ref { get; set; }
+
+    public static WireImageData? Read(ref Utf8JsonReader reader)
+    {
+        if (!WireJson.StartObject(ref reader))
+        {
+            return null;
+        }
+
+        var item = new WireImageData();
+        while (WireJson.NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("url"u8))
+            {
+                item.Url = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("revised_prompt"u8))
+            {
+                item.RevisedPrompt = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("b64_json_ref"u8))
+            {
+                item.Base64Ref = WireJson.Int32(ref reader);
+            }
+            else
+            {
+                WireJson.Skip(ref reader);
+            }
+        }
+
+        return item;
+    }
 }
 
 internal sealed class WireUsage
 {
-    [JsonPropertyName("input_tokens")]
     public long? InputTokens { get; set; }
 
-    [JsonPropertyName("output_tokens")]
     public long? OutputTokens { get; set; }
 
-    [JsonPropertyName("total_tokens")]
     public long? TotalTokens { get; set; }
 
-    [JsonPropertyName("input_tokens_details")]
     public WireTokenDetails? InputTokensDetails { get; set; }
 
-    [JsonPropertyName("output_tokens_details")]
     public WireTokenDetails? OutputTokensDetails { get; set; }
+
+    public static WireUsage? Read(ref Utf8JsonReader reader)
+    {
+        if (!WireJson.StartObject(ref reader))
+        {
+            return null;
+        }
+
+        var usage = new WireUsage();
+        while (WireJson.NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("input_tokens"u8))
+            {
+                usage.InputTokens = WireJson.Int64(ref reader);
+            }
+            else if (reader.ValueTextEquals("output_tokens"u8))
+            {
+                usage.OutputTokens = WireJson.Int64(ref reader);
+            }
+            else if (reader.ValueTextEquals("total_tokens"u8))
+            {
+                usage.TotalTokens = WireJson.Int64(ref reader);
+            }
+            else if (reader.ValueTextEquals("input_tokens_details"u8))
+            {
+                usage.InputTokensDetails = WireJson.Object(ref reader, WireTokenDetails.Read);
+            }
+            else if (reader.ValueTextEquals("output_tokens_details"u8))
+            {
+                usage.OutputTokensDetails = WireJson.Object(ref reader, WireTokenDetails.Read);
+            }
+            else
+            {
+                WireJson.Skip(ref reader);
+            }
+        }
+
+        return usage;
+    }
 }
 
 internal sealed class WireTokenDetails
 {
-    [JsonPropertyName("text_tokens")]
     public long? TextTokens { get; set; }
 
-    [JsonPropertyName("image_tokens")]
     public long? ImageTokens { get; set; }
+
+    public static WireTokenDetails? Read(ref Utf8JsonReader reader)
+    {
+        if (!WireJson.StartObject(ref reader))
+        {
+            return null;
+        }
+
+        var details = new WireTokenDetails();
+        while (WireJson.NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("text_tokens"u8))
+            {
+                details.TextTokens = WireJson.Int64(ref reader);
+            }
+            else if (reader.ValueTextEquals("image_tokens"u8))
+            {
+                details.ImageTokens = WireJson.Int64(ref reader);
+            }
+            else
+            {
+                WireJson.Skip(ref reader);
+            }
+        }
+
+        return details;
+    }
 }
 
 /// <summary>Maps the OpenAI-style image list to results.</summary>
@@ -52,7 +141,7 @@ internal static class WireImages
 {
     /// <summary>The images that carry a URL or bytes, in order; a null item or an unusable URL is an unexpected response.</summary>
     public static List<GeneratedImage> ToImages(
-        ImageService service, List<WireImageData>? data, string? outputFormat, ImageDownloader downloader, IReadOnlyList<ReadOnlyMemory<byte>>? decoded = null, IReadOnlyList<string>? files = null)
+        ImageService service, List<WireImageData?>? data, string? outputFormat, ImageDownloader downloader, IReadOnlyList<ReadOnlyMemory<byte>>? decoded = null, IReadOnlyList<string>? files = null)
     {
         string? mediaType = ImageMediaTypes.FromFormat(outputFormat);
         var images = new List<GeneratedImage>(data?.Count ?? 0);

@@ -28,7 +28,7 @@ public class StreamingImagesReaderTests
         var content = new StreamContent(new ChunkedStream(bytes, chunk));
         content.Headers.ContentLength = declareLength ? bytes.Length : null;
         using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
-        return await StreamingImagesReader.ReadAsync(response, SdkJsonContext.Default.LumenfallImagesResponse, 1 << 30, CancellationToken.None, files);
+        return await StreamingImagesReader.ReadAsync(response, LumenfallImagesResponse.Read, 1 << 30, CancellationToken.None, files);
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public class StreamingImagesReaderTests
         images.Should().HaveCount(2).And.OnlyContain(i => i.IsEmpty, "nothing is kept in memory");
         (await File.ReadAllBytesAsync(files![0])).Should().Equal(large);
         (await File.ReadAllBytesAsync(files[1])).Should().Equal(Image);
-        body.Data!.Select(d => d.Base64Ref).Should().Equal(0, null, 1, null);
+        body.Data!.Select(d => d!.Base64Ref).Should().Equal(0, null, 1, null);
         Directory.GetFiles(folder).Should().HaveCount(2, "an empty image leaves no file");
     }
 
@@ -76,8 +76,8 @@ public class StreamingImagesReaderTests
 
         images.Should().HaveCount(2);
         images.Select(i => i.ToArray()).Should().AllSatisfy(i => i.Should().Equal(Image));
-        body.Data!.Select(d => d.Base64Ref).Should().Equal(0, null, 1, null);
-        (body.Data![0].RevisedPrompt, body.Data[1].Url, body.Created).Should().Be(("b64_json", "https://x/a.png", 1L));
+        body.Data!.Select(d => d!.Base64Ref).Should().Equal(0, null, 1, null);
+        (body.Data![0]!.RevisedPrompt, body.Data[1]!.Url, body.Created).Should().Be(("b64_json", "https://x/a.png", 1L));
     }
 
     [Theory]
@@ -123,8 +123,8 @@ public class StreamingImagesReaderTests
 
         images.Should().HaveCount(2, "an escaped spelling of b64_json is the same key; b64_jso\\n is not");
         images.Select(i => i.ToArray()).Should().AllSatisfy(i => i.Should().Equal(Image));
-        body.Data!.Select(d => d.Base64Ref).Should().Equal(0, 1, null);
-        body.Data![1].RevisedPrompt.Should().Be("b64_json");
+        body.Data!.Select(d => d!.Base64Ref).Should().Equal(0, 1, null);
+        body.Data![1]!.RevisedPrompt.Should().Be("b64_json");
     }
 
     [Fact]

@@ -187,7 +187,7 @@ internal sealed class LumenfallTransport(ServiceChannel channel, ImageDownloader
     private async Task<ImageGenerationResult> ReadImagesAsync(HttpResponseMessage response, CallContext context, LumenfallImageRequest request, Func<int, string>? inlineFile, CancellationToken cancellationToken)
     {
         (LumenfallImagesResponse body, List<ReadOnlyMemory<byte>> decoded, List<string>? files) = await StreamingImagesReader.ReadAsync(
-            response, SdkJsonContext.Default.LumenfallImagesResponse, channel.MaxResponseBytes, cancellationToken, inlineFile).ConfigureAwait(false);
+            response, LumenfallImagesResponse.Read, channel.MaxResponseBytes, cancellationToken, inlineFile).ConfigureAwait(false);
         try
         {
             return ToResult(response, context, request, body, decoded, files);

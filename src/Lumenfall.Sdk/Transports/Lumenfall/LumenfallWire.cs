@@ -1,66 +1,146 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Lumenfall.Sdk.Serialization;
 
 namespace Lumenfall.Sdk.Transports.Lumenfall;
 
 // Wire shapes of the Lumenfall gateway (OpenAI-compatible). Every field is optional: unknown fields are ignored,
 // missing ones stay null, and empty strings are treated as absent when mapped to results.
 
+/// <summary>The gateway's images reply, read by hand (<see cref="Read"/>): it is read on every call, first call included.</summary>
 internal sealed class LumenfallImagesResponse
 {
-    /// <summary>The images <see cref="Http.StreamingImagesReader"/> decoded while reading (items refer to them by <c>b64_json_ref</c>).</summary>
-    [JsonIgnore]
-    public IReadOnlyList<ReadOnlyMemory<byte>>? Decoded { get; set; }
-
-    [JsonPropertyName("id")]
     public string? Id { get; set; }
 
-    [JsonPropertyName("created")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public long? Created { get; set; }
 
-    [JsonPropertyName("size")]
     public string? Size { get; set; }
 
-    [JsonPropertyName("output_format")]
     public string? OutputFormat { get; set; }
 
-    [JsonPropertyName("data")]
-    public List<WireImageData>? Data { get; set; }
+    public List<WireImageData?>? Data { get; set; }
 
-    [JsonPropertyName("usage")]
     public WireUsage? Usage { get; set; }
 
-    [JsonPropertyName("metadata")]
     public LumenfallMetadata? Metadata { get; set; }
 
-    [JsonPropertyName("error")]
     public JsonElement? Error { get; set; }
 
-    [JsonPropertyName("error_code")]
     public string? ErrorCode { get; set; }
+
+    /// <summary>Reads the reply at the reader (the rules of <see cref="WireJson"/>); null for a JSON null.</summary>
+    public static LumenfallImagesResponse? Read(ref Utf8JsonReader reader)
+    {
+        if (!WireJson.StartObject(ref reader))
+        {
+            return null;
+        }
+
+        var body = new LumenfallImagesResponse();
+        while (WireJson.NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                body.Id = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("created"u8))
+            {
+                body.Created = WireJson.Int64(ref reader, quoted: true);
+            }
+            else if (reader.ValueTextEquals("size"u8))
+            {
+                body.Size = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("output_format"u8))
+            {
+                body.OutputFormat = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                body.Data = WireJson.List(ref reader, WireImageData.Read);
+            }
+            else if (reader.ValueTextEquals("usage"u8))
+            {
+                body.Usage = WireJson.Object(ref reader, WireUsage.Read);
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                body.Metadata = WireJson.Object(ref reader, LumenfallMetadata.Read);
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                body.Error = WireJson.Element(ref reader);
+            }
+            else if (reader.ValueTextEquals("error_code"u8))
+            {
+                body.ErrorCode = WireJson.String(ref reader);
+            }
+            else
+            {
+                WireJson.Skip(ref reader);
+            }
+        }
+
+        return body;
+    }
 }
 
 internal sealed class LumenfallMetadata
 {
-    [JsonPropertyName("model")]
     public string? Model { get; set; }
 
-    [JsonPropertyName("executed_model")]
     public string? ExecutedModel { get; set; }
 
-    [JsonPropertyName("provider")]
     public string? Provider { get; set; }
 
-    [JsonPropertyName("provider_name")]
     public string? ProviderName { get; set; }
 
-    [JsonPropertyName("cost")]
-    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal? Cost { get; set; }
 
-    [JsonPropertyName("cost_currency")]
     public string? CostCurrency { get; set; }
+
+    public static LumenfallMetadata? Read(ref Utf8JsonReader reader)
+    {
+        if (!WireJson.StartObject(ref reader))
+        {
+            return null;
+        }
+
+        var metadata = new LumenfallMetadata();
+        while (WireJson.NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("model"u8))
+            {
+                metadata.Model = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("executed_model"u8))
+            {
+                metadata.ExecutedModel = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("provider"u8))
+            {
+                metadata.Provider = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("provider_name"u8))
+            {
+                metadata.ProviderName = WireJson.String(ref reader);
+            }
+            else if (reader.ValueTextEquals("cost"u8))
+            {
+                metadata.Cost = WireJson.Decimal(ref reader, quoted: true);
+            }
+            else if (reader.ValueTextEquals("cost_currency"u8))
+            {
+                metadata.CostCurrency = WireJson.String(ref reader);
+            }
+            else
+            {
+                WireJson.Skip(ref reader);
+            }
+        }
+
+        return metadata;
+    }
 }
 
 internal sealed class LumenfallModelList

@@ -121,7 +121,7 @@ internal sealed class OmniRoutersTransport(ServiceChannel channel, OmniRoutersSe
     private async Task<OmniRoutersImagesResponse> Read(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         (OmniRoutersImagesResponse body, List<ReadOnlyMemory<byte>> decoded, _) = await StreamingImagesReader.ReadAsync(
-            response, SdkJsonContext.Default.OmniRoutersImagesResponse, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+            response, OmniRoutersImagesResponse.Read, channel.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         body.Decoded = decoded;
         return body;
     }
