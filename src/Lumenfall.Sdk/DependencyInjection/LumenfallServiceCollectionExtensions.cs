@@ -172,23 +172,13 @@ public static class LumenfallServiceCollectionExtensions
         http.AddHttpMessageHandler(() => new RedirectHandler());
         http.AddHttpMessageHandler(() => new AuthorizationHandler());
 
-        http.AddResilienceHandler(RetryPolicy.PipelineName, (pipeline, context) =>
-        {
-            // Retries wait on the registration's clock (LumenfallOptions.TimeProvider), as they do without a host.
-            pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name).TimeProvider;
-            RetryPolicy.Configure(pipeline, LoggerOf(context.ServiceProvider));
-
-            // Polly's own log of every attempt ("Execution attempt", Information) would repeat, once per HTTP call, what
-            // the SDK logs itself (each retry, as a warning): Polly logs an attempt only at Debug; its metrics stay.
-            if (context.ServiceProvider.GetService<ILoggerFactory>() is { } loggers)
-            {
-                Polly.TelemetryResiliencePipelineBuilderExtensions.ConfigureTelemetry(pipeline, new Polly.Telemetry.TelemetryOptions
-                {
-                    LoggerFactory = loggers,
-                    SeverityProvider = args => args.Event.EventName == "ExecutionAttempt" ? Polly.Telemetry.ResilienceEventSeverity.Debug : args.Event.Severity,
-                });
-            }
-        });
+        // The retry pipeline runs in Microsoft.Extensions.Http.Resilience's ResilienceHandler, built here as it is without a
+        // host, on the registration's clock (LumenfallOptions.TimeProvider). Not AddResilienceHandler: its pipeline registry
+        // and Polly telemetry cost a fresh process about 450 JIT-compiled methods before the first call (benchmarks/README.md,
+        // "The first call") and would only repeat what the SDK reports itself (each retry logged as a warning, and the
+        // lumenfall.sdk.http.retries metric).
+        http.AddHttpMessageHandler(provider => new ResilienceHandler(RetryPolicy.Build(
+            provider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name).TimeProvider, LoggerOf(provider))));
         http.AddHttpMessageHandler(provider => new AttemptHandler(LoggerOf(provider)));
         return http;
     }
