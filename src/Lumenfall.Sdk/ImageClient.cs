@@ -43,6 +43,7 @@ public partial class ImageClient
     public ImageClient(LumenfallOptions options, HttpMessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        RetryPolicy.StartWarmUp();
         LumenfallOptions frozen = Snapshot(options);
         var core = new Core(frozen, CreateTransports(frozen, ClientsOver(handler, frozen.TimeProvider)));
         _current = () => core;

@@ -117,6 +117,7 @@ public static class LumenfallServiceCollectionExtensions
 
         ImageClient Create(IServiceProvider provider)
         {
+            RetryPolicy.StartWarmUp();
             LumenfallOptionsSnapshots snapshots = provider.GetRequiredService<LumenfallOptionsSnapshots>();
             _ = snapshots.Get(name);   // unusable options fail here, at the first resolve, not at the first call
             var factory = provider.GetRequiredService<IHttpClientFactory>();
@@ -177,8 +178,8 @@ public static class LumenfallServiceCollectionExtensions
         // and Polly telemetry cost a fresh process about 450 JIT-compiled methods before the first call (benchmarks/README.md,
         // "The first call") and would only repeat what the SDK reports itself (each retry logged as a warning, and the
         // lumenfall.sdk.http.retries metric).
-        http.AddHttpMessageHandler(provider => new ResilienceHandler(RetryPolicy.Build(
-            provider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name).TimeProvider, LoggerOf(provider))));
+        http.AddHttpMessageHandler(provider => RetryPolicy.CreateHandler(
+            provider.GetRequiredService<LumenfallOptionsSnapshots>().Get(name).TimeProvider, LoggerOf(provider)));
         http.AddHttpMessageHandler(provider => new AttemptHandler(LoggerOf(provider)));
         return http;
     }

@@ -45,7 +45,7 @@ internal static class HttpStack
     {
         DelegatingHandler[] handlers =
         [
-            new RedirectHandler(), new AuthorizationHandler(), new ResilienceHandler(RetryPolicy.Build(time, logger)), new AttemptHandler(logger), new ReplayGuardHandler(),
+            new RedirectHandler(), new AuthorizationHandler(), RetryPolicy.CreateHandler(time, logger), new AttemptHandler(logger), new ReplayGuardHandler(),
         ];
         HttpMessageHandler pipeline = primary;
         for (int i = handlers.Length - 1; i >= 0; i--)

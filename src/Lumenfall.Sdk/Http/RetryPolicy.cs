@@ -1,4 +1,5 @@
 using Lumenfall.Sdk.Diagnostics;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -33,7 +34,31 @@ internal static class RetryPolicy
     /// <summary>The most retries a request can ask for (<see cref="RetryOptions"/> allows up to 100); each request's own limit applies in <c>ShouldHandle</c>.</summary>
     private const int MostRetries = 100;
 
-    /// <summary>A pipeline on <paramref name="time"/> (for clients built without a host).</summary>
+    /// <summary>
+    /// The first pipeline a process builds costs about 15 ms (Polly validates every strategy's options with
+    /// DataAnnotations, whose reflection caches start cold; later builds take microseconds): one throwaway pipeline is
+    /// built on the thread pool when a client is created, while the caller's first request is prepared.
+    /// </summary>
+    private static readonly Lazy<bool> WarmUp = new(() =>
+    {
+        ThreadPool.UnsafeQueueUserWorkItem(static _ => Build(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), null);
+        return true;
+    });
+
+    /// <summary>Starts the process's one warm-up build (<see cref="WarmUp"/>) if it has not started.</summary>
+    public static void StartWarmUp() => _ = WarmUp.Value;
+
+    /// <summary>
+    /// The handler that runs the pipeline, built at its first request (on <paramref name="time"/>), so that the
+    /// warm-up has the time until then.
+    /// </summary>
+    public static ResilienceHandler CreateHandler(TimeProvider time, ILogger logger)
+    {
+        var pipeline = new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => Build(time, logger));
+        return new ResilienceHandler(_ => pipeline.Value);
+    }
+
+    /// <summary>A pipeline on <paramref name="time"/>.</summary>
     public static ResiliencePipeline<HttpResponseMessage> Build(TimeProvider time, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = PipelineName, TimeProvider = time };
