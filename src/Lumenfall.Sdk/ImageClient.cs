@@ -43,7 +43,6 @@ public partial class ImageClient
     public ImageClient(LumenfallOptions options, HttpMessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        RetryPolicy.StartWarmUp();
         LumenfallOptions frozen = Snapshot(options);
         var core = new Core(frozen, CreateTransports(frozen, ClientsOver(handler, frozen.TimeProvider)));
         _current = () => core;

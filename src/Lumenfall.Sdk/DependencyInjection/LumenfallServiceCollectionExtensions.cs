@@ -71,6 +71,7 @@ public static class LumenfallServiceCollectionExtensions
     private static LumenfallBuilder Add(IServiceCollection services, string? serviceKey, IConfiguration? configuration, Action<LumenfallOptions>? configure, bool useEnvironment = true)
     {
         ArgumentNullException.ThrowIfNull(services);
+        WarmUp.Start();   // while the host builds: the first call's path compiled on the thread pool
         string name = serviceKey is null ? Options.Options.DefaultName : "Lumenfall.Sdk:" + serviceKey;
 
         OptionsBuilder<LumenfallOptions> options = services.AddOptions<LumenfallOptions>(name);
@@ -117,7 +118,6 @@ public static class LumenfallServiceCollectionExtensions
 
         ImageClient Create(IServiceProvider provider)
         {
-            RetryPolicy.StartWarmUp();
             LumenfallOptionsSnapshots snapshots = provider.GetRequiredService<LumenfallOptionsSnapshots>();
             _ = snapshots.Get(name);   // unusable options fail here, at the first resolve, not at the first call
             var factory = provider.GetRequiredService<IHttpClientFactory>();

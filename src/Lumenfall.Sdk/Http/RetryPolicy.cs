@@ -35,22 +35,8 @@ internal static class RetryPolicy
     private const int MostRetries = 100;
 
     /// <summary>
-    /// The first pipeline a process builds costs about 15 ms (Polly validates every strategy's options with
-    /// DataAnnotations, whose reflection caches start cold; later builds take microseconds): one throwaway pipeline is
-    /// built on the thread pool when a client is created, while the caller's first request is prepared.
-    /// </summary>
-    private static readonly Lazy<bool> WarmUp = new(() =>
-    {
-        ThreadPool.UnsafeQueueUserWorkItem(static _ => Build(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance), null);
-        return true;
-    });
-
-    /// <summary>Starts the process's one warm-up build (<see cref="WarmUp"/>) if it has not started.</summary>
-    public static void StartWarmUp() => _ = WarmUp.Value;
-
-    /// <summary>
     /// The handler that runs the pipeline, built at its first request (on <paramref name="time"/>), so that the
-    /// warm-up has the time until then.
+    /// process's warm-up (<see cref="WarmUp"/>) has the time until then.
     /// </summary>
     public static ResilienceHandler CreateHandler(TimeProvider time, ILogger logger)
     {

@@ -7,6 +7,9 @@ namespace Lumenfall.Sdk;
 /// </summary>
 public sealed class LumenfallOptions
 {
+    /// <summary>Options come first in every use of the SDK: the process's warm-up of the first call (<see cref="Http.WarmUp"/>) starts here.</summary>
+    static LumenfallOptions() => Http.WarmUp.Start();
+
     /// <summary>
     /// Reads keys and base URLs from environment variables (see <see cref="LumenfallEnvironment"/>:
     /// <c>LUMENFALL_API_KEY</c>, <c>FAL_KEY</c>, <c>OMNIROUTERS_API_KEY</c> and the <c>*_BASE_URL</c> overrides).

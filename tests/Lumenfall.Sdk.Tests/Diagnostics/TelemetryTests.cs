@@ -43,6 +43,17 @@ public sealed class TelemetryTests : IDisposable
     }
 
     [Fact]
+    public void The_process_warm_up_runs_the_first_calls_path_offline_and_leaves_no_span_or_metric()
+    {
+        Action warmUp = Lumenfall.Sdk.Http.WarmUp.Exercise;
+
+        warmUp.Should().NotThrow("a failing warm-up would be swallowed in production and compile nothing");
+        _spans.Should().BeEmpty();
+        (_retries.GetMeasurementSnapshot().Count + _outcomes.GetMeasurementSnapshot().Count + _durations.GetMeasurementSnapshot().Count)
+            .Should().Be(0, "nothing the warm-up does is a call of the user's");
+    }
+
+    [Fact]
     public async Task A_generation_has_an_operation_span_with_gen_ai_attributes_and_a_span_per_http_attempt()
     {
         var harness = new ServiceHarness(o => o.Gateway.Retry.MaxRetries = 2);
