@@ -10,9 +10,10 @@ namespace Lumenfall.Sdk.Http;
 /// <summary>
 /// A fresh process spends most of its first call compiling the SDK's path (benchmarks/README.md, "The first call").
 /// When the first client of a process is created, one thread-pool work item runs the offline parts of that path with
-/// throwaway values, while the caller builds its request and the connection opens: Polly's first pipeline build (its
-/// DataAnnotations validation alone takes about 15 ms cold) and first run through Microsoft.Extensions.Http.Resilience's
-/// handler over a stub, a request's validation and wire JSON, and the images reply's reader. Nothing is sent, logged or
+/// throwaway values, while the caller builds its client and request and the connection opens: options read, validated,
+/// copied and frozen; Polly's first pipeline build (its DataAnnotations validation alone takes about 15 ms cold) and
+/// first run through Microsoft.Extensions.Http.Resilience's handler over a stub; a request's validation and wire JSON;
+/// and the images reply's reader. Nothing is sent, logged or
 /// measured. With two cores or more the first call is shorter; on one core the work only moves.
 /// </summary>
 internal static class WarmUp
@@ -44,7 +45,12 @@ internal static class WarmUp
     /// <summary>Runs the offline parts of the first call's path once, with throwaway values.</summary>
     internal static void Exercise()
     {
-        // Polly first: the largest part, needed about 20 ms into the first call.
+        // Options first (a client validates, copies and freezes them when it is built), then Polly, the largest part.
+        var options = new LumenfallOptions();
+        LumenfallEnvironment.Apply(options, static _ => null);
+        _ = options.Validate();
+        _ = options.Clone().Freeze();
+
         using var invoker = new HttpMessageInvoker(new ResilienceHandler(RetryPolicy.Build(TimeProvider.System, NullLogger.Instance)) { InnerHandler = new Answer() });
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://warm-up.invalid/");
         invoker.SendAsync(request, CancellationToken.None).GetAwaiter().GetResult().Dispose();   // the stub answers at once
