@@ -24,8 +24,14 @@ internal sealed class RawCalls : IDisposable
     private readonly AuthenticationHeaderValue _falKey = new("Key", Prompts.ApiKey);
 
     public RawCalls(string server)
+        : this(server, new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }))
     {
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    }
+
+    /// <summary>The same client over <paramref name="http"/> (for example one from <c>IHttpClientFactory</c>).</summary>
+    public RawCalls(string server, HttpClient http)
+    {
+        _http = http;
         _generations = new Uri(server + "/openai/v1/images/generations");
         _edits = new Uri(server + "/openai/v1/images/edits");
         _falSubmit = new Uri(server + "/fal-queue/fal-ai/omnigen-v1");

@@ -17,7 +17,9 @@ namespace Lumenfall.Sdk.Benchmarks.Modes;
 /// </summary>
 internal static class StartupMode
 {
-    private static readonly string[] Clients = ["raw", "openai", "sdk", "sdk-di"];
+    // raw-di: the raw client over IHttpClientFactory in a fresh ServiceCollection, the floor of any client registered the
+    // way AddLumenfall registers (a container, the factory, a named client's handler chain).
+    private static readonly string[] Clients = ["raw", "raw-di", "openai", "sdk", "sdk-di"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
@@ -53,6 +55,8 @@ internal static class StartupMode
                 $"  {client,-8} {Median(wire[client]),12:0} {Median(result[client]),10:0} {Median(wire[client]) / openaiWire,12:0.00} {Median(result[client]) / openaiResult,14:0.00} {Median(result[client]) / rawResult,11:0.00}  {string.Join(' ', result[client].Select(v => v.ToString("0", CultureInfo.InvariantCulture)))}"));
         }
 
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  the container's share: raw-di - raw {Median(result["raw-di"]) - rawResult:0} ms, sdk-di - sdk {Median(result["sdk-di"]) - Median(result["sdk"]):0} ms"));
         await CliAsync(server, runs, output);
         return 0;
     }
@@ -66,6 +70,16 @@ internal static class StartupMode
             case "raw":
                 using (var raw = new RawCalls(server))
                 {
+                    await raw.UrlAsync();
+                }
+
+                break;
+            case "raw-di":
+                var rawServices = new ServiceCollection();
+                rawServices.AddHttpClient("raw");
+                await using (ServiceProvider provider = rawServices.BuildServiceProvider())
+                {
+                    using var raw = new RawCalls(server, provider.GetRequiredService<IHttpClientFactory>().CreateClient("raw"));
                     await raw.UrlAsync();
                 }
 
