@@ -66,7 +66,8 @@ switch (mode)
             usage: dotnet run -c Release --project benchmarks/Lumenfall.Sdk.Benchmarks -- <mode>
               check                      each case once per client; exit 1 if the clients' results differ
               bench [BenchmarkDotNet]    check, then BenchmarkDotNet (e.g. --filter *Url* or --anyCategories url)
-              startup [runs]             fresh processes: the first call's time to the wire and to the result, per client (median of 7); the CLI against curl
+              startup [runs] [--sdk dll] fresh processes: the first call's time to the wire and to the result, per client (median of 7); the CLI against curl;
+                                         --sdk: the Lumenfall.Sdk.dll the children load (the package's ReadyToRun build for this machine)
               memory                     one fresh process per client: peak working set receiving and saving the 16 MiB image
               concurrency [--calls N]    N (default 1000) concurrent URL generations per client: wall time, failures, connections
               paired [--rounds N]        time ratios from interleaved rounds (median), robust to a noisy machine

@@ -24,6 +24,24 @@ internal static class StartupMode
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         int runs = args.Length > 0 && int.TryParse(args[0], out int n) ? n : 7;
+        string? appDirectory = null;
+        int sdkOption = Array.IndexOf(args, "--sdk");
+        if (sdkOption >= 0 && sdkOption + 1 < args.Length)
+        {
+            // What a package user loads: this program copied, with the given Lumenfall.Sdk.dll (the package's
+            // runtimes/<rid>/lib/net10.0 build, ReadyToRun) in place of the project reference's IL build.
+            appDirectory = Directory.CreateTempSubdirectory("lumenfall-startup-app-").FullName;
+            foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+            {
+                string target = Path.Combine(appDirectory, Path.GetRelativePath(AppContext.BaseDirectory, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            File.Copy(args[sdkOption + 1], Path.Combine(appDirectory, "Lumenfall.Sdk.dll"), overwrite: true);
+            output.WriteLine($"startup: the SDK loaded from {args[sdkOption + 1]}");
+        }
+
         await using BenchServer server = await BenchServer.StartAsync();
         var wire = Clients.ToDictionary(c => c, _ => new List<double>());
         var result = Clients.ToDictionary(c => c, _ => new List<double>());
@@ -32,7 +50,7 @@ internal static class StartupMode
             foreach (string client in Clients.Skip(run % Clients.Length).Concat(Clients.Take(run % Clients.Length)))
             {
                 server.ResetCounters();
-                (int code, string text) = await SelfProcess.RunAsync(["startup-child", client, server.BaseAddress], TimeSpan.FromMinutes(2));
+                (int code, string text) = await SelfProcess.RunAsync(["startup-child", client, server.BaseAddress], TimeSpan.FromMinutes(2), appDirectory);
                 string? line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.StartsWith('{'));
                 StartupResult? r = line is null ? null : JsonSerializer.Deserialize(line, StartupJsonContext.Default.StartupResult);
                 if (code != 0 || r is null || server.FirstGenerationUtc is not DateTime arrived)
@@ -58,6 +76,11 @@ internal static class StartupMode
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  the container's share: raw-di - raw {Median(result["raw-di"]) - rawResult:0} ms, sdk-di - sdk {Median(result["sdk-di"]) - Median(result["sdk"]):0} ms"));
         await CliAsync(server, runs, output);
+        if (appDirectory is not null)
+        {
+            Directory.Delete(appDirectory, recursive: true);
+        }
+
         return 0;
     }
 
