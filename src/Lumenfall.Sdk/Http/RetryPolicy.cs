@@ -40,7 +40,7 @@ internal static class RetryPolicy
     /// </summary>
     public static ResilienceHandler CreateHandler(TimeProvider time, ILogger logger)
     {
-        var pipeline = new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => Build(time, logger));
+        var pipeline = new Lazy<ResiliencePipeline<HttpResponseMessage>>(() => Build(time, logger), LazyThreadSafetyMode.PublicationOnly);
         return new ResilienceHandler(_ => pipeline.Value);
     }
 
@@ -52,8 +52,8 @@ internal static class RetryPolicy
         return builder.Build();
     }
 
-    /// <summary>Adds the SDK's retry strategy to <paramref name="builder"/> (<c>AddResilienceHandler</c> calls this under a host).</summary>
-    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ILogger logger)
+    /// <summary>Adds the SDK's retry strategy to <paramref name="builder"/>.</summary>
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, ILogger logger)
     {
         builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {

@@ -61,7 +61,8 @@ internal static class PooledJsonWriter
             buffer.ResetWrittenCount();
             if (buffer.Capacity <= KeepCapacity)
             {
-                writer.Reset(Stream.Null);
+                // The writer keeps pointing at the buffer it is kept with; the next use resets it (any state a failed
+                // write left included).
                 t_buffer = buffer;
                 t_writer = writer;
             }

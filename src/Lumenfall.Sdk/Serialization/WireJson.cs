@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text.Json;
 
 namespace Lumenfall.Sdk.Serialization;
@@ -94,10 +93,10 @@ internal static class WireJson
 
         if (quoted && reader.TokenType == JsonTokenType.String)
         {
-            ReadOnlySpan<byte> text = Unquoted(ref reader, out string? unescaped);
-            if (unescaped is null
-                ? Utf8Parser.TryParse(text, out long parsed, out int used) && used == text.Length
-                : long.TryParse(unescaped, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out parsed))
+            Span<byte> buffer = stackalloc byte[QuotedNumberBytes];
+            int length = Unquote(ref reader, buffer);
+            ReadOnlySpan<byte> text = buffer[..Math.Max(length, 0)];
+            if (length >= 0 && Utf8Parser.TryParse(text, out long parsed, out int used) && used == text.Length)
             {
                 return parsed;
             }
@@ -134,10 +133,11 @@ internal static class WireJson
 
         if (quoted && reader.TokenType == JsonTokenType.String)
         {
-            ReadOnlySpan<byte> text = Unquoted(ref reader, out string? unescaped);
-            if (unescaped is null
-                ? Utf8Parser.TryParse(text, out decimal parsed, out int used, text.IndexOfAny((byte)'e', (byte)'E') >= 0 ? 'E' : default) && used == text.Length && !text.IsEmpty
-                : decimal.TryParse(unescaped, NumberStyles.Float, CultureInfo.InvariantCulture, out parsed))
+            Span<byte> buffer = stackalloc byte[QuotedNumberBytes];
+            int length = Unquote(ref reader, buffer);
+            ReadOnlySpan<byte> text = buffer[..Math.Max(length, 0)];
+            if (length > 0 && Utf8Parser.TryParse(text, out decimal parsed, out int used, text.IndexOfAny((byte)'e', (byte)'E') >= 0 ? 'E' : default)
+                && used == text.Length && !text.IsEmpty)
             {
                 return parsed;
             }
@@ -185,16 +185,35 @@ internal static class WireJson
         return read(ref reader);
     }
 
-    private static ReadOnlySpan<byte> Unquoted(ref Utf8JsonReader reader, out string? unescaped)
+    /// <summary>The longest quoted number read (longer ones are not numbers the wire shapes hold).</summary>
+    private const int QuotedNumberBytes = 128;
+
+    /// <summary>
+    /// Copies a string value into <paramref name="buffer"/> with its JSON escapes resolved (<c>"\u0035"</c> is
+    /// <c>5</c>), so it is parsed exactly as unescaped text is, as the serializer does. Returns its length, or -1 when it
+    /// is too long for a number or is not valid text.
+    /// </summary>
+    private static int Unquote(ref Utf8JsonReader reader, scoped Span<byte> buffer)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        if (reader.ValueSpan.Length > buffer.Length)
         {
-            unescaped = JsonText.Read(ref reader);
-            return default;
+            return -1;
         }
 
-        unescaped = null;
-        return reader.ValueSpan;
+        if (!reader.ValueIsEscaped)
+        {
+            reader.ValueSpan.CopyTo(buffer);
+            return reader.ValueSpan.Length;
+        }
+
+        try
+        {
+            return reader.CopyString(buffer);
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;   // a lone surrogate escape: not a number
+        }
     }
 
     private static JsonException Unexpected(string expected, ref Utf8JsonReader reader) =>

@@ -45,9 +45,11 @@ public sealed class TelemetryTests : IDisposable
     [Fact]
     public void The_process_warm_up_runs_the_first_calls_path_offline_and_leaves_no_span_or_metric()
     {
+        using var httpEvents = new HttpRequestEvents();
         Action warmUp = Lumenfall.Sdk.Http.WarmUp.Exercise;
 
         warmUp.Should().NotThrow("a failing warm-up would be swallowed in production and compile nothing");
+        httpEvents.Hosts.Should().NotContain("warm-up.invalid", "System.Net.Http's request counters must not count the warm-up");
         _spans.Should().BeEmpty();
         (_retries.GetMeasurementSnapshot().Count + _outcomes.GetMeasurementSnapshot().Count + _durations.GetMeasurementSnapshot().Count)
             .Should().Be(0, "nothing the warm-up does is a call of the user's");
@@ -140,5 +142,27 @@ public sealed class TelemetryTests : IDisposable
         _retries.Dispose();
         _outcomes.Dispose();
         _durations.Dispose();
+    }
+}
+
+/// <summary>The hosts of the requests System.Net.Http's event source reports (RequestStart), while it listens.</summary>
+internal sealed class HttpRequestEvents : System.Diagnostics.Tracing.EventListener
+{
+    public ConcurrentQueue<string> Hosts { get; } = new();
+
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource eventSource)
+    {
+        if (eventSource.Name == "System.Net.Http")
+        {
+            EnableEvents(eventSource, System.Diagnostics.Tracing.EventLevel.Informational);
+        }
+    }
+
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs eventData)
+    {
+        if (eventData.EventName == "RequestStart" && eventData.Payload is { Count: > 1 } payload && payload[1] is string host)
+        {
+            Hosts.Enqueue(host);
+        }
     }
 }

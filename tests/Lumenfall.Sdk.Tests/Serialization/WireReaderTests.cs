@@ -72,6 +72,14 @@ public class WireReaderTests
     }
 
     [Fact]
+    public void A_quoted_number_with_escapes_is_read_as_its_unescaped_text_is()
+    {
+        LumenfallImagesResponse body = Lumenfall("""{"created":"\u0031\u0032","metadata":{"cost":"1\u002e5"}}""");
+
+        (body.Created, body.Metadata!.Cost).Should().Be((12L, 1.5m));
+    }
+
+    [Fact]
     public void Bad_text_from_the_server_is_replaced_not_thrown()
     {
         byte[] json = [.. "{\"id\":\"a"u8, 0xFF, .. "b\",\"size\":\"\\ud83d\"}"u8];
@@ -92,6 +100,10 @@ public class WireReaderTests
     [InlineData("""{"usage":[]}""", "a list where usage belongs")]
     [InlineData("""{"usage":{"input_tokens":"7"}}""", "token counts are never read from strings")]
     [InlineData("""{"metadata":{"cost":"free"}}""", "a cost that is no number")]
+    [InlineData("""{"created":"5\u0000"}""", "an escaped control character after the digits")]
+    [InlineData("""{"created":" 5"}""", "a space before a quoted number")]
+    [InlineData("""{"metadata":{"cost":"\u00205"}}""", "an escaped space before a quoted number")]
+    [InlineData("""{"created":"\ud800"}""", "a lone surrogate where a quoted number belongs")]
     [InlineData("""[]""", "a list as the body")]
     [InlineData("""null""", "JSON null as the body")]
     [InlineData("""{}{}""", "a second value after the body")]
