@@ -77,6 +77,22 @@ public class ClientOptionsTests
     }
 
     [Fact]
+    public async Task Without_a_chosen_id_each_call_gets_its_own_32_hex_digit_client_request_id()
+    {
+        var harness = new ServiceHarness();
+        harness.Respond(HttpMethod.Get, Models, """{"data":[]}""");
+
+        for (int i = 0; i < 50; i++)
+        {
+            await harness.Client.ListModelsAsync();
+        }
+
+        var ids = harness.Requests.Select(r => r.Headers["X-Client-Request-Id"]).ToList();
+        ids.Should().OnlyHaveUniqueItems().And.AllSatisfy(id => id.Should().MatchRegex("^[0-9a-f]{32}$"));
+        Enumerable.Range(0, 100_000).Select(_ => Lumenfall.Sdk.Http.ServiceChannel.NewClientRequestId()).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task A_calls_headers_never_follow_a_redirect_to_another_host()
     {
         var harness = new ServiceHarness();

@@ -108,6 +108,20 @@ internal static class StreamingImagesReader
         {
             for (int i = 0; i < bytes.Length; i++)
             {
+                // Runs that only need copying are copied at once: outside strings, up to the next quote; inside a
+                // string that can no longer be the key, up to its closing quote or next escape.
+                if (_state == State.Outside || (_state == State.InString && _nameLength < 0 && !_escaped))
+                {
+                    int stop = _state == State.Outside ? bytes[i..].IndexOf((byte)'"') : bytes[i..].IndexOfAny((byte)'"', (byte)'\\');
+                    int run = stop < 0 ? bytes.Length - i : stop;
+                    Append(bytes.Slice(i, run));
+                    i += run;
+                    if (i == bytes.Length)
+                    {
+                        return;
+                    }
+                }
+
                 _position = i;
                 byte b = bytes[i];
                 switch (_state)
