@@ -110,7 +110,12 @@ internal sealed class TestClock : FakeTimeProvider
         Advance(by > TimeSpan.Zero ? by : TimeSpan.Zero);
     }
 
-    private void Armed(ObservedTimer timer, TimeSpan dueTime, TimeSpan period)
+    /// <summary>
+    /// Records that <paramref name="timer"/> is being armed; returns the wake-up of whoever waits for it, which the caller
+    /// runs only once the underlying timer is armed: a test woken earlier could advance the clock before the timer
+    /// exists, and the timer would then wait a whole due time more, with nobody left to advance it.
+    /// </summary>
+    private Action Armed(ObservedTimer timer, TimeSpan dueTime, TimeSpan period)
     {
         TaskCompletionSource<TimeSpan>? waiter = null;
         TaskCompletionSource? armed = null;
@@ -140,8 +145,11 @@ internal sealed class TestClock : FakeTimeProvider
             }
         }
 
-        waiter?.TrySetResult(dueTime);
-        armed?.TrySetResult();
+        return () =>
+        {
+            waiter?.TrySetResult(dueTime);
+            armed?.TrySetResult();
+        };
     }
 
     private void Fired(ObservedTimer timer)
@@ -184,8 +192,10 @@ internal sealed class TestClock : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            owner.Armed(this, dueTime, period);
-            return Inner.Change(dueTime, period);
+            Action wake = owner.Armed(this, dueTime, period);
+            bool changed = Inner.Change(dueTime, period);
+            wake();
+            return changed;
         }
 
         public void Fire()
