@@ -1,7 +1,5 @@
 using System.Reflection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Polly;
 
 namespace Lumenfall.Sdk.Http;
 

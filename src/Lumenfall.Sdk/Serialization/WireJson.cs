@@ -7,6 +7,9 @@ namespace Lumenfall.Sdk.Serialization;
 /// <summary>Reads one value at the reader (positioned on the value's first token); null for a JSON null.</summary>
 internal delegate T? WireValueReader<T>(ref Utf8JsonReader reader);
 
+/// <summary>Reads the property whose name the reader is on into <paramref name="target"/>; false for a name it does not know.</summary>
+internal delegate bool WirePropertyReader<in T>(ref Utf8JsonReader reader, T target);
+
 /// <summary>
 /// Hand-written readers for the wire shapes read on every call (the images reply), over <see cref="Utf8JsonReader"/>
 /// with no serializer metadata: building a source-generated contract costs a fresh process hundreds of JIT-compiled
@@ -41,28 +44,34 @@ internal static class WireJson
     }
 
     /// <summary>
-    /// Starts an object at the reader: false for a JSON null (the caller returns null), true on its first token,
-    /// a <see cref="JsonException"/> for any other kind of value.
+    /// Reads the object at the reader into a new <typeparamref name="T"/>, property by property with
+    /// <paramref name="property"/> (a property it does not know is skipped): null for a JSON null, a
+    /// <see cref="JsonException"/> for any other kind of value.
     /// </summary>
-    public static bool StartObject(ref Utf8JsonReader reader) => reader.TokenType switch
+    public static T? ReadObject<T>(ref Utf8JsonReader reader, Func<T> create, WirePropertyReader<T> property)
+        where T : class
     {
-        JsonTokenType.StartObject => true,
-        JsonTokenType.Null => false,
-        _ => throw Unexpected("an object", ref reader),
-    };
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
 
-    /// <summary>Moves to the next property name of the object, or returns false at its end.</summary>
-    public static bool NextProperty(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.PropertyName;
-    }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Unexpected("an object", ref reader);
+        }
 
-    /// <summary>Skips the value of a property this reader does not know.</summary>
-    public static void Skip(ref Utf8JsonReader reader)
-    {
-        reader.Read();
-        reader.Skip();
+        T target = create();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!property(ref reader, target))
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return target;
     }
 
     /// <summary>The property's value as a string (bad text replaced), or null.</summary>

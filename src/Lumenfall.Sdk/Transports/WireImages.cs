@@ -9,6 +9,51 @@ namespace Lumenfall.Sdk.Transports;
 // revised_prompt, and token usage. Empty strings count as absent (OmniRouters sends every key, empty or not). Read by
 // hand over Utf8JsonReader (Serialization/WireJson), with the rules a source-generated contract keeps.
 
+/// <summary>The fields both OpenAI-style image replies (the gateway's and OmniRouters') carry.</summary>
+internal abstract class WireImagesReply
+{
+    public string? Id { get; set; }
+
+    public long? Created { get; set; }
+
+    public List<WireImageData?>? Data { get; set; }
+
+    public WireUsage? Usage { get; set; }
+
+    public JsonElement? Error { get; set; }
+
+    /// <summary>Reads one of the shared fields into <paramref name="reply"/>; false for any other name.</summary>
+    protected static bool ReadShared(ref Utf8JsonReader reader, WireImagesReply reply)
+    {
+        if (reader.ValueTextEquals("id"u8))
+        {
+            reply.Id = WireJson.String(ref reader);
+        }
+        else if (reader.ValueTextEquals("created"u8))
+        {
+            reply.Created = WireJson.Int64(ref reader, quoted: true);
+        }
+        else if (reader.ValueTextEquals("data"u8))
+        {
+            reply.Data = WireJson.List(ref reader, WireImageData.Read);
+        }
+        else if (reader.ValueTextEquals("usage"u8))
+        {
+            reply.Usage = WireJson.Object(ref reader, WireUsage.Read);
+        }
+        else if (reader.ValueTextEquals("error"u8))
+        {
+            reply.Error = WireJson.Element(ref reader);
+        }
+        else
+        {
+            return false;
+        }
+
+        return true;
+    }
+}
+
 internal sealed class WireImageData
 {
     public string? Url { get; set; }
@@ -18,36 +63,27 @@ internal sealed class WireImageData
     /// <summary>The index of this item's image among those <see cref="Http.StreamingImagesReader"/> decoded while reading.</summary>
     public int? Base64Ref { get; set; }
 
-    public static WireImageData? Read(ref Utf8JsonReader reader)
+    public static WireImageData? Read(ref Utf8JsonReader reader) => WireJson.ReadObject(ref reader, static () => new WireImageData(), static (ref Utf8JsonReader r, WireImageData item) =>
     {
-        if (!WireJson.StartObject(ref reader))
+        if (r.ValueTextEquals("url"u8))
         {
-            return null;
+            item.Url = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("revised_prompt"u8))
+        {
+            item.RevisedPrompt = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("b64_json_ref"u8))
+        {
+            item.Base64Ref = WireJson.Int32(ref r);
+        }
+        else
+        {
+            return false;
         }
 
-        var item = new WireImageData();
-        while (WireJson.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("url"u8))
-            {
-                item.Url = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("revised_prompt"u8))
-            {
-                item.RevisedPrompt = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("b64_json_ref"u8))
-            {
-                item.Base64Ref = WireJson.Int32(ref reader);
-            }
-            else
-            {
-                WireJson.Skip(ref reader);
-            }
-        }
-
-        return item;
-    }
+        return true;
+    });
 }
 
 internal sealed class WireUsage
@@ -62,44 +98,35 @@ internal sealed class WireUsage
 
     public WireTokenDetails? OutputTokensDetails { get; set; }
 
-    public static WireUsage? Read(ref Utf8JsonReader reader)
+    public static WireUsage? Read(ref Utf8JsonReader reader) => WireJson.ReadObject(ref reader, static () => new WireUsage(), static (ref Utf8JsonReader r, WireUsage usage) =>
     {
-        if (!WireJson.StartObject(ref reader))
+        if (r.ValueTextEquals("input_tokens"u8))
         {
-            return null;
+            usage.InputTokens = WireJson.Int64(ref r);
+        }
+        else if (r.ValueTextEquals("output_tokens"u8))
+        {
+            usage.OutputTokens = WireJson.Int64(ref r);
+        }
+        else if (r.ValueTextEquals("total_tokens"u8))
+        {
+            usage.TotalTokens = WireJson.Int64(ref r);
+        }
+        else if (r.ValueTextEquals("input_tokens_details"u8))
+        {
+            usage.InputTokensDetails = WireJson.Object(ref r, WireTokenDetails.Read);
+        }
+        else if (r.ValueTextEquals("output_tokens_details"u8))
+        {
+            usage.OutputTokensDetails = WireJson.Object(ref r, WireTokenDetails.Read);
+        }
+        else
+        {
+            return false;
         }
 
-        var usage = new WireUsage();
-        while (WireJson.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("input_tokens"u8))
-            {
-                usage.InputTokens = WireJson.Int64(ref reader);
-            }
-            else if (reader.ValueTextEquals("output_tokens"u8))
-            {
-                usage.OutputTokens = WireJson.Int64(ref reader);
-            }
-            else if (reader.ValueTextEquals("total_tokens"u8))
-            {
-                usage.TotalTokens = WireJson.Int64(ref reader);
-            }
-            else if (reader.ValueTextEquals("input_tokens_details"u8))
-            {
-                usage.InputTokensDetails = WireJson.Object(ref reader, WireTokenDetails.Read);
-            }
-            else if (reader.ValueTextEquals("output_tokens_details"u8))
-            {
-                usage.OutputTokensDetails = WireJson.Object(ref reader, WireTokenDetails.Read);
-            }
-            else
-            {
-                WireJson.Skip(ref reader);
-            }
-        }
-
-        return usage;
-    }
+        return true;
+    });
 }
 
 internal sealed class WireTokenDetails
@@ -108,32 +135,23 @@ internal sealed class WireTokenDetails
 
     public long? ImageTokens { get; set; }
 
-    public static WireTokenDetails? Read(ref Utf8JsonReader reader)
+    public static WireTokenDetails? Read(ref Utf8JsonReader reader) => WireJson.ReadObject(ref reader, static () => new WireTokenDetails(), static (ref Utf8JsonReader r, WireTokenDetails details) =>
     {
-        if (!WireJson.StartObject(ref reader))
+        if (r.ValueTextEquals("text_tokens"u8))
         {
-            return null;
+            details.TextTokens = WireJson.Int64(ref r);
+        }
+        else if (r.ValueTextEquals("image_tokens"u8))
+        {
+            details.ImageTokens = WireJson.Int64(ref r);
+        }
+        else
+        {
+            return false;
         }
 
-        var details = new WireTokenDetails();
-        while (WireJson.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("text_tokens"u8))
-            {
-                details.TextTokens = WireJson.Int64(ref reader);
-            }
-            else if (reader.ValueTextEquals("image_tokens"u8))
-            {
-                details.ImageTokens = WireJson.Int64(ref reader);
-            }
-            else
-            {
-                WireJson.Skip(ref reader);
-            }
-        }
-
-        return details;
-    }
+        return true;
+    });
 }
 
 /// <summary>Maps the OpenAI-style image list to results.</summary>

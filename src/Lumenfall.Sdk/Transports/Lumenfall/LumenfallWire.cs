@@ -8,81 +8,47 @@ namespace Lumenfall.Sdk.Transports.Lumenfall;
 // missing ones stay null, and empty strings are treated as absent when mapped to results.
 
 /// <summary>The gateway's images reply, read by hand (<see cref="Read"/>): it is read on every call, first call included.</summary>
-internal sealed class LumenfallImagesResponse
+internal sealed class LumenfallImagesResponse : WireImagesReply
 {
-    public string? Id { get; set; }
-
-    public long? Created { get; set; }
-
     public string? Size { get; set; }
 
     public string? OutputFormat { get; set; }
 
-    public List<WireImageData?>? Data { get; set; }
-
-    public WireUsage? Usage { get; set; }
-
     public LumenfallMetadata? Metadata { get; set; }
-
-    public JsonElement? Error { get; set; }
 
     public string? ErrorCode { get; set; }
 
     /// <summary>Reads the reply at the reader (the rules of <see cref="WireJson"/>); null for a JSON null.</summary>
-    public static LumenfallImagesResponse? Read(ref Utf8JsonReader reader)
+    public static LumenfallImagesResponse? Read(ref Utf8JsonReader reader) => WireJson.ReadObject(ref reader, static () => new LumenfallImagesResponse(), static (ref Utf8JsonReader r, LumenfallImagesResponse body) =>
     {
-        if (!WireJson.StartObject(ref reader))
+        if (ReadShared(ref r, body))
         {
-            return null;
+            return true;
         }
 
-        var body = new LumenfallImagesResponse();
-        while (WireJson.NextProperty(ref reader))
+        if (r.ValueTextEquals("size"u8))
         {
-            if (reader.ValueTextEquals("id"u8))
-            {
-                body.Id = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("created"u8))
-            {
-                body.Created = WireJson.Int64(ref reader, quoted: true);
-            }
-            else if (reader.ValueTextEquals("size"u8))
-            {
-                body.Size = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("output_format"u8))
-            {
-                body.OutputFormat = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("data"u8))
-            {
-                body.Data = WireJson.List(ref reader, WireImageData.Read);
-            }
-            else if (reader.ValueTextEquals("usage"u8))
-            {
-                body.Usage = WireJson.Object(ref reader, WireUsage.Read);
-            }
-            else if (reader.ValueTextEquals("metadata"u8))
-            {
-                body.Metadata = WireJson.Object(ref reader, LumenfallMetadata.Read);
-            }
-            else if (reader.ValueTextEquals("error"u8))
-            {
-                body.Error = WireJson.Element(ref reader);
-            }
-            else if (reader.ValueTextEquals("error_code"u8))
-            {
-                body.ErrorCode = WireJson.String(ref reader);
-            }
-            else
-            {
-                WireJson.Skip(ref reader);
-            }
+            body.Size = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("output_format"u8))
+        {
+            body.OutputFormat = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("metadata"u8))
+        {
+            body.Metadata = WireJson.Object(ref r, LumenfallMetadata.Read);
+        }
+        else if (r.ValueTextEquals("error_code"u8))
+        {
+            body.ErrorCode = WireJson.String(ref r);
+        }
+        else
+        {
+            return false;
         }
 
-        return body;
-    }
+        return true;
+    });
 }
 
 internal sealed class LumenfallMetadata
@@ -99,48 +65,39 @@ internal sealed class LumenfallMetadata
 
     public string? CostCurrency { get; set; }
 
-    public static LumenfallMetadata? Read(ref Utf8JsonReader reader)
+    public static LumenfallMetadata? Read(ref Utf8JsonReader reader) => WireJson.ReadObject(ref reader, static () => new LumenfallMetadata(), static (ref Utf8JsonReader r, LumenfallMetadata metadata) =>
     {
-        if (!WireJson.StartObject(ref reader))
+        if (r.ValueTextEquals("model"u8))
         {
-            return null;
+            metadata.Model = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("executed_model"u8))
+        {
+            metadata.ExecutedModel = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("provider"u8))
+        {
+            metadata.Provider = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("provider_name"u8))
+        {
+            metadata.ProviderName = WireJson.String(ref r);
+        }
+        else if (r.ValueTextEquals("cost"u8))
+        {
+            metadata.Cost = WireJson.Decimal(ref r, quoted: true);
+        }
+        else if (r.ValueTextEquals("cost_currency"u8))
+        {
+            metadata.CostCurrency = WireJson.String(ref r);
+        }
+        else
+        {
+            return false;
         }
 
-        var metadata = new LumenfallMetadata();
-        while (WireJson.NextProperty(ref reader))
-        {
-            if (reader.ValueTextEquals("model"u8))
-            {
-                metadata.Model = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("executed_model"u8))
-            {
-                metadata.ExecutedModel = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("provider"u8))
-            {
-                metadata.Provider = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("provider_name"u8))
-            {
-                metadata.ProviderName = WireJson.String(ref reader);
-            }
-            else if (reader.ValueTextEquals("cost"u8))
-            {
-                metadata.Cost = WireJson.Decimal(ref reader, quoted: true);
-            }
-            else if (reader.ValueTextEquals("cost_currency"u8))
-            {
-                metadata.CostCurrency = WireJson.String(ref reader);
-            }
-            else
-            {
-                WireJson.Skip(ref reader);
-            }
-        }
-
-        return metadata;
-    }
+        return true;
+    });
 }
 
 internal sealed class LumenfallModelList
